@@ -28,17 +28,18 @@ for (const top of ['src', 'test', 'bench']) {
   for (const file of files) {
     const rel = relative(root, file);
     const text = readFileSync(file, 'utf8');
-    const first = text.split('\n', 1)[0] ?? '';
+    const lines = text.split('\n');
+    const first = (lines[0]?.startsWith('#!') ? lines[1] : lines[0]) ?? '';
     if (!first.startsWith('//')) problems.push(`${rel}:1 file must open with a one-line comment saying what it is for`);
     const parts = rel.split('/');
-    const isTest = rel.endsWith('.test.ts');
+    const isTest = rel.endsWith('.test.ts') || rel.endsWith('.case.ts');
     if (parts[0] === 'src' && PURE.includes(parts[1] ?? '') && !isTest) {
       for (const m of text.matchAll(/^\s*import[^'"]*['"]([^'"]+)['"]/gm)) {
         if (IO_LIBS.test(m[1])) problems.push(`${rel}: pure module imports '${m[1]}' (policies do no I/O)`);
       }
     }
     text.split('\n').forEach((line, i) => {
-      if (/(:\s*any\b|\bas any\b|<any>)/.test(line) && !line.includes('lint-allow-any')) {
+      if (/(:\s*any\s*([;,)=\]|>{]|$)|\bas any\b|<any>)/.test(line) && !line.includes('lint-allow-any')) {
         problems.push(`${rel}:${i + 1} explicit any`);
       }
     });

@@ -1,0 +1,106 @@
+#!/usr/bin/env node
+// The `tessera` command line: serve, zoo, infer.
+
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { join } from 'node:path';
+import pino from 'pino';
+import { inferCommand } from './infer-command.js';
+import { defaultServerOptions } from './server-options.js';
+import { ensureZoo, packageVersion, startServer } from './server.js';
+
+function int(min: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected an integer >= ${min}`);
+    return n;
+  };
+}
+
+const d = defaultServerOptions();
+const program = new Command('tessera').description('SLO-aware multi-tenant inference serving (Open Inference Protocol V2)').version(packageVersion());
+
+program
+  .command('serve')
+  .description('serve a model repository (default: the built-in zoo) over HTTP and gRPC')
+  .option('--repository <dir>', 'model repository directory (default: the built-in zoo in the state directory)')
+  .option('--state-dir <dir>', 'state directory (zoo, persisted state)', d.stateDir)
+  .option('--host <addr>', 'address to bind', d.host)
+  .option('--http-port <n>', 'HTTP port (0: any free port)', int(0), d.httpPort)
+  .option('--grpc-port <n>', 'gRPC port (0: any free port)', int(0), d.grpcPort)
+  .option('--no-grpc', 'disable the gRPC front end')
+  .option('--workers <n>', 'worker processes running onnxruntime', int(1), d.workers)
+  .option('--threads <n>', 'onnxruntime intra-op threads per session (a model config may override)', int(1), d.intraOpThreads)
+  .option('--max-batch-size <n>', 'max batch for models without a config whose graph batches', int(0), d.defaultMaxBatchSize)
+  .option('--max-queue-delay-us <n>', 'dynamic batching delay for models without a config, µs', int(0), d.defaultMaxQueueDelayUs)
+  .option('--max-queue-length <n>', 'queued requests per model version before 429', int(1), d.maxQueueLength)
+  .option('--max-body-bytes <n>', 'largest request body before 413, bytes', int(1), d.maxBodyBytes)
+  .addOption(new Option('--model-control <mode>', 'none: load all models at start; explicit: only --load-model').choices(['none', 'explicit']).default(d.modelControl))
+  .option('--load-model <name...>', 'models to load at start in explicit mode', [])
+  .option('--drain-timeout-ms <n>', 'how long SIGTERM waits for in-flight requests, ms', int(0), d.drainTimeoutMs)
+  .option('--unavailable-timeout-ms <n>', 'how long requests wait for a crashed worker to return, ms', int(1), d.unavailableTimeoutMs)
+  .addOption(new Option('--log-level <level>', 'log level').choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default(d.logLevel))
+  .action(async (opts: Record<string, unknown>) => {
+    const server = await startServer({
+      repository: opts['repository'] as string | undefined,
+      stateDir: opts['stateDir'] as string,
+      host: opts['host'] as string,
+      httpPort: opts['httpPort'] as number,
+      grpcPort: opts['grpc'] === false ? -1 : (opts['grpcPort'] as number),
+      workers: opts['workers'] as number,
+      intraOpThreads: opts['threads'] as number,
+      defaultMaxBatchSize: opts['maxBatchSize'] as number,
+      defaultMaxQueueDelayUs: opts['maxQueueDelayUs'] as number,
+      maxQueueLength: opts['maxQueueLength'] as number,
+      maxBodyBytes: opts['maxBodyBytes'] as number,
+      modelControl: opts['modelControl'] as 'none' | 'explicit',
+      loadModels: opts['loadModel'] as string[],
+      drainTimeoutMs: opts['drainTimeoutMs'] as number,
+      unavailableTimeoutMs: opts['unavailableTimeoutMs'] as number,
+      logLevel: opts['logLevel'] as string,
+    });
+    for (const sig of ['SIGTERM', 'SIGINT'] as const) {
+      process.once(sig, () => {
+        server.logger.info({ signal: sig }, 'shutting down');
+        void server.stop().then(() => process.exit(0));
+      });
+    }
+  });
+
+program
+  .command('zoo')
+  .description('(re)generate the built-in model zoo')
+  .option('--state-dir <dir>', 'state directory', d.stateDir)
+  .option('--out <dir>', 'write the zoo here instead of <state-dir>/zoo')
+  .option('--reuse', 'keep up-to-date models instead of regenerating all')
+  .action(async (opts: { stateDir: string; out?: string; reuse?: boolean }) => {
+    const logger = pino({ level: 'info' });
+    const written = await ensureZoo(opts.out ?? join(opts.stateDir, 'zoo'), logger, opts.reuse !== true);
+    logger.info({ dir: written }, 'zoo written');
+  });
+
+program
+  .command('infer <model>')
+  .description('send one inference request to a running server and print outputs and timing')
+  .option('--url <url>', 'server base URL', 'http://127.0.0.1:8000')
+  .option('--model-version <v>', 'model version (default: latest ready)')
+  .option('--batch <n>', 'batch size for random inputs', int(1), 1)
+  .option('--data <name=file...>', 'raw little-endian bytes for an input (others random)', [])
+  .option('--request <file>', 'a complete OIP JSON request body to send')
+  .option('--repeat <n>', 'send the request n times and report latency percentiles', int(1), 1)
+  .option('--json', 'print the response and timing as JSON')
+  .action(async (model: string, opts: Record<string, unknown>) => {
+    await inferCommand(model, {
+      url: opts['url'] as string,
+      ...(opts['modelVersion'] === undefined ? {} : { version: opts['modelVersion'] as string }),
+      batch: opts['batch'] as number,
+      data: opts['data'] as string[],
+      ...(opts['request'] === undefined ? {} : { request: opts['request'] as string }),
+      repeat: opts['repeat'] as number,
+      json: opts['json'] === true,
+    });
+  });
+
+program.parseAsync().catch((e: unknown) => {
+  process.stderr.write(`tessera: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

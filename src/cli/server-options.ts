@@ -1,0 +1,57 @@
+// Every tunable of `tessera serve`, with its unit and default (docs/configuration.md lists the same).
+
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+
+export interface ServerOptions {
+  /** Model repository directory; absent: the built-in zoo, generated under the state directory. */
+  readonly repository: string | undefined;
+  /** Where the zoo, and later apps and profiles, persist. */
+  readonly stateDir: string;
+  readonly host: string;
+  readonly httpPort: number;
+  /** 0 picks a free port; negative disables the gRPC front end. */
+  readonly grpcPort: number;
+  readonly workers: number;
+  /** onnxruntime intra-op threads per session unless a model config says otherwise. */
+  readonly intraOpThreads: number;
+  /** max_batch_size for models without a config whose graph has a variable first dimension. */
+  readonly defaultMaxBatchSize: number;
+  /** Dynamic batching delay for models without a config, in µs. */
+  readonly defaultMaxQueueDelayUs: number;
+  /** Most queued requests per model version before RESOURCE_EXHAUSTED (429). */
+  readonly maxQueueLength: number;
+  /** Largest request body in bytes; larger ones get 413. */
+  readonly maxBodyBytes: number;
+  /** 'none': load every model at start; 'explicit': load only `loadModels`, the rest through the repository API. */
+  readonly modelControl: 'none' | 'explicit';
+  readonly loadModels: readonly string[];
+  /** How long SIGTERM waits for in-flight requests, in ms. */
+  readonly drainTimeoutMs: number;
+  /** How long queued requests wait for a crashed worker to come back before failing, in ms. */
+  readonly unavailableTimeoutMs: number;
+  readonly logLevel: string;
+}
+
+export function defaultServerOptions(): ServerOptions {
+  const cores = availableParallelism();
+  const workers = Math.max(1, cores);
+  return {
+    repository: undefined,
+    stateDir: process.env['TESSERA_STATE_DIR'] ?? join(process.cwd(), '.tessera'),
+    host: '0.0.0.0',
+    httpPort: 8000,
+    grpcPort: 8001,
+    workers,
+    intraOpThreads: Math.max(1, Math.floor(cores / workers)),
+    defaultMaxBatchSize: 32,
+    defaultMaxQueueDelayUs: 0,
+    maxQueueLength: 1024,
+    maxBodyBytes: 64 * 1024 * 1024,
+    modelControl: 'none',
+    loadModels: [],
+    drainTimeoutMs: 30_000,
+    unavailableTimeoutMs: 10_000,
+    logLevel: 'info',
+  };
+}

@@ -1,0 +1,120 @@
+// Composes a running Tessera server: zoo, worker pool, engine, HTTP + gRPC front ends, metrics, graceful stop.
+
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino, { type Logger } from 'pino';
+import { systemClock } from '../core/clock.js';
+import { Engine } from '../engine/engine.js';
+import type { ExecutorChange, ExecutorPool } from '../engine/executor-pool.js';
+import { workerChanged } from '../engine/channels.js';
+import { WorkerPool } from '../executor/worker-pool.js';
+import { startGrpcServer } from '../frontend/grpc/grpc-server.js';
+import { buildHttpServer } from '../frontend/http/http-server.js';
+import { Metrics } from '../frontend/metrics.js';
+import { ModelRepository } from '../repository/model-repository.js';
+import { generateZoo } from '../repository/zoo/generate-zoo.js';
+import { progressBar } from './progress.js';
+import type { ServerOptions } from './server-options.js';
+
+export interface RunningServer {
+  readonly httpPort: number;
+  readonly grpcPort: number | undefined;
+  readonly engine: Engine;
+  readonly pool: WorkerPool;
+  readonly logger: Logger;
+  /** Drain in-flight requests, then stop front ends and workers. Idempotent. */
+  stop(): Promise<void>;
+}
+
+export function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** Generates (or reuses) the built-in zoo under the state directory and returns its path. */
+export async function ensureZoo(dir: string, logger: Logger, force = false): Promise<string> {
+  mkdirSync(dir, { recursive: true });
+  const bar = progressBar('generating model zoo', (m) => logger.info(m));
+  const t0 = performance.now();
+  const res = await generateZoo(dir, { force, onProgress: (done, total, name) => bar.update(done, total, name) });
+  bar.stop();
+  if (res.generated.length > 0) {
+    logger.info({ dir, generated: res.generated.length, reused: res.reused.length, seconds: +((performance.now() - t0) / 1000).toFixed(1) }, 'model zoo ready');
+  }
+  return dir;
+}
+
+function adaptPool(pool: WorkerPool): ExecutorPool {
+  return {
+    executors: () => pool.executors(),
+    isAvailable: (id) => pool.executor(id).state === 'ready',
+    onChange: (listener: (c: ExecutorChange) => void) => {
+      pool.on('worker-exit', (e) => {
+        workerChanged.publish({ id: e.id, kind: 'exit', detail: `code=${String(e.code)} signal=${String(e.signal)}` });
+        listener({ id: e.id, kind: 'down' });
+      });
+      pool.on('worker-restart', (e) => workerChanged.publish({ id: e.id, kind: 'restart', detail: `restarts=${e.restarts}` }));
+      pool.on('session-reload-failed', (e) => workerChanged.publish({ id: e.id, kind: 'exit', detail: `session ${e.key} failed to reload: ${e.error.message}` }));
+      pool.on('worker-ready', (e) => {
+        workerChanged.publish({ id: e.id, kind: 'ready' });
+        listener({ id: e.id, kind: 'up' });
+      });
+    },
+    stop: () => pool.stop(),
+  };
+}
+
+export async function startServer(o: ServerOptions, loggerOverride?: Logger): Promise<RunningServer> {
+  const logger = loggerOverride ?? pino({ level: o.logLevel });
+  mkdirSync(o.stateDir, { recursive: true });
+  const repositoryDir = o.repository ?? (await ensureZoo(join(o.stateDir, 'zoo'), logger));
+  const repository = new ModelRepository(repositoryDir);
+  // Unix socket paths are limited to ~107 bytes, so worker sockets live in a short temp directory.
+  const runDir = mkdtempSync(join(tmpdir(), 'tessera-'));
+  const pool = new WorkerPool();
+  await pool.start(o.workers, { runDir });
+  const engine = new Engine({
+    repository,
+    pool: adaptPool(pool),
+    clock: systemClock,
+    logger,
+    serverVersion: packageVersion(),
+    defaults: {
+      intraOpThreads: o.intraOpThreads,
+      maxBatchSize: o.defaultMaxBatchSize,
+      maxQueueDelayUs: o.defaultMaxQueueDelayUs,
+      maxQueueLength: o.maxQueueLength,
+      unavailableTimeoutMs: o.unavailableTimeoutMs,
+    },
+  });
+  const metrics = new Metrics(() => pool.executors().map((e) => ({ id: e.id, rssBytes: e.rssBytes })));
+  const http = buildHttpServer(engine, { host: o.host, port: o.httpPort, maxBodyBytes: o.maxBodyBytes, logger, metrics });
+  logger.info({ repository: repositoryDir, workers: o.workers, intraOpThreads: o.intraOpThreads }, 'loading models');
+  await engine.start({ loadAll: o.modelControl === 'none' });
+  for (const name of o.modelControl === 'explicit' ? o.loadModels : []) {
+    await engine.loadModel(name).catch((e: Error) => logger.error({ model: name, err: e.message }, 'model failed to load'));
+  }
+  await http.listen({ host: o.host, port: o.httpPort });
+  const httpPort = (http.server.address() as { port: number }).port;
+  const grpc =
+    o.grpcPort >= 0
+      ? await startGrpcServer(engine, { host: o.host, port: o.grpcPort, maxMessageBytes: o.maxBodyBytes, logger })
+      : undefined;
+  logger.info({ http: httpPort, grpc: grpc?.port, repository: repositoryDir }, 'tessera is serving');
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      logger.info('draining in-flight requests');
+      await engine.drain(o.drainTimeoutMs);
+      await Promise.allSettled([http.close(), grpc?.close()]);
+      await pool.stop();
+      metrics.close();
+      rmSync(runDir, { recursive: true, force: true });
+      logger.info('stopped');
+    })();
+    return stopping;
+  };
+  return { httpPort, grpcPort: grpc?.port, engine, pool, logger, stop };
+}

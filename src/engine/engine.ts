@@ -1,0 +1,351 @@
+// The engine: loads repository models onto executors, tracks their lifecycle, and serves inference requests.
+
+import type { Clock } from '../core/clock.js';
+import { ServingError } from '../core/errors.js';
+import type {
+  InferRequest,
+  InferResponse,
+  ModelMetadata,
+  ModelStatistics,
+  RepositoryIndexEntry,
+  ServerMetadata,
+} from '../core/inference.js';
+import type { Executor } from '../executor/executor.js';
+import type { ModelConfig } from '../repository/model-config.js';
+import { ModelLifecycle } from '../repository/model-lifecycle.js';
+import type { RepositoryModel } from '../repository/model-repository.js';
+import { selectVersions } from '../repository/version-policy.js';
+import { DynamicBatcher } from '../scheduler/batchers/dynamic-batcher.js';
+import { SingleBatcher } from '../scheduler/batchers/single-batcher.js';
+import type { Batcher } from '../scheduler/batcher.js';
+import type { EngineApi } from './engine-api.js';
+import type { ExecutorPool } from './executor-pool.js';
+import { ModelStats } from './model-stats.js';
+import { type ModelSignature, modelSignature } from './model-signature.js';
+import { type PendingRequest, VersionRuntime } from './version-runtime.js';
+
+export const EXTENSIONS = ['binary_tensor_data', 'model_repository', 'statistics', 'metrics'] as const;
+
+export interface EngineLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface RepositorySource {
+  scan(): Promise<RepositoryModel[]>;
+  get(name: string): Promise<RepositoryModel | undefined>;
+}
+
+export interface EngineDefaults {
+  /** onnxruntime intra-op threads per session when a model's config does not say. */
+  readonly intraOpThreads: number;
+  /** max_batch_size for models whose graph batches but whose config does not say. */
+  readonly maxBatchSize: number;
+  /** Dynamic-batching delay for models without a config, in microseconds. */
+  readonly maxQueueDelayUs: number;
+  /** Most queued requests per model version. */
+  readonly maxQueueLength: number;
+  /** How long queued requests wait for a restarting worker before failing, in ms. */
+  readonly unavailableTimeoutMs: number;
+}
+
+export interface EngineOptions {
+  readonly repository: RepositorySource;
+  readonly pool: ExecutorPool;
+  readonly clock: Clock;
+  readonly logger: EngineLogger;
+  readonly defaults: EngineDefaults;
+  readonly serverVersion: string;
+}
+
+interface LoadedVersion {
+  readonly runtime: VersionRuntime;
+  readonly signature: ModelSignature;
+  readonly config: ModelConfig;
+}
+
+export class Engine implements EngineApi {
+  private readonly models = new Map<string, RepositoryModel>();
+  private readonly loaded = new Map<string, Map<number, LoadedVersion>>();
+  private readonly stats = new Map<string, ModelStats>();
+  readonly lifecycle: ModelLifecycle;
+  private started = false;
+  private draining = false;
+  private modelCount = 0;
+
+  constructor(private readonly o: EngineOptions) {
+    this.lifecycle = new ModelLifecycle(o.clock);
+    o.pool.onChange((change) => {
+      for (const versions of this.loaded.values()) {
+        for (const v of versions.values()) {
+          if (v.runtime.executorIds.includes(change.id)) v.runtime.executorChanged(change.id, change.kind === 'up');
+        }
+      }
+    });
+  }
+
+  /** Scans the repository and loads every model (or none, in explicit model-control mode). */
+  async start(options: { loadAll: boolean }): Promise<void> {
+    for (const m of await this.o.repository.scan()) this.models.set(m.name, m);
+    if (options.loadAll) {
+      await Promise.all([...this.models.values()].map((m) => this.loadVersions(m).catch(() => undefined)));
+    }
+    this.started = true;
+  }
+
+  isLive(): boolean {
+    return true;
+  }
+
+  isReady(): boolean {
+    return this.started && !this.draining;
+  }
+
+  serverMetadata(): ServerMetadata {
+    return { name: 'tessera', version: this.o.serverVersion, extensions: [...EXTENSIONS] };
+  }
+
+  isModelReady(name: string, version?: string): boolean {
+    const { model, v } = this.known(name, version);
+    if (v === undefined) return this.lifecycle.readyVersions(model).length > 0;
+    return this.lifecycle.get(model, v)?.state === 'READY';
+  }
+
+  modelMetadata(name: string, version?: string): ModelMetadata {
+    const { loaded } = this.resolve(name, version);
+    const c = loaded.config;
+    const parameters: Record<string, string | number> = { max_batch_size: loaded.signature.maxBatchSize };
+    if (c.task !== undefined) parameters['task'] = c.task;
+    if (c.declaredAccuracy !== undefined) parameters['declared_accuracy'] = c.declaredAccuracy;
+    if (c.description !== undefined) parameters['description'] = c.description;
+    return {
+      name,
+      versions: this.lifecycle.readyVersions(name).map(String),
+      platform: 'onnxruntime_onnx',
+      inputs: loaded.signature.inputs,
+      outputs: loaded.signature.outputs,
+      parameters,
+    };
+  }
+
+  infer(request: InferRequest): Promise<InferResponse> {
+    if (this.draining) return Promise.reject(new ServingError('UNAVAILABLE', 'server is shutting down'));
+    try {
+      return this.resolve(request.model, request.version).loaded.runtime.infer(request);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  repositoryIndex(readyOnly: boolean): RepositoryIndexEntry[] {
+    const out: RepositoryIndexEntry[] = [];
+    for (const name of [...this.models.keys()].sort()) {
+      const versions = this.lifecycle.list().filter((e) => e.model === name);
+      if (versions.length === 0 && !readyOnly) out.push({ name });
+      for (const e of versions.sort((a, b) => a.version - b.version)) {
+        if (readyOnly && e.state !== 'READY') continue;
+        out.push({ name, version: String(e.version), state: e.state, ...(e.reason === undefined ? {} : { reason: e.reason }) });
+      }
+    }
+    return out;
+  }
+
+  async loadModel(name: string): Promise<void> {
+    const m = await this.o.repository.get(name);
+    if (m === undefined) throw new ServingError('NOT_FOUND', `model '${name}' is not in the repository`);
+    this.models.set(name, m);
+    await this.loadVersions(m);
+  }
+
+  async unloadModel(name: string): Promise<void> {
+    if (!this.models.has(name)) throw new ServingError('NOT_FOUND', `model '${name}' is not in the repository`);
+    const versions = this.loaded.get(name);
+    if (versions === undefined) return;
+    await Promise.all([...versions.keys()].map((v) => this.unloadVersion(name, v)));
+  }
+
+  statistics(name?: string, version?: string): ModelStatistics[] {
+    if (name === undefined) return [...this.stats.values()].map((s) => s.snapshot());
+    const { model, v } = this.known(name, version);
+    return [...this.stats.entries()]
+      .filter(([key]) => key.startsWith(`${model}@`) && (v === undefined || key === `${model}@${v}`))
+      .map(([, s]) => s.snapshot());
+  }
+
+  /** Stop taking requests, let everything queued or running finish (up to `timeoutMs`). */
+  async drain(timeoutMs: number): Promise<void> {
+    this.draining = true;
+    const all = [...this.loaded.values()].flatMap((vs) => [...vs.values()].map((v) => v.runtime.drain()));
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, timeoutMs);
+    });
+    await Promise.race([Promise.all(all), timeout]);
+    clearTimeout(timer);
+    for (const vs of this.loaded.values()) {
+      for (const v of vs.values()) {
+        v.runtime.failQueued(new ServingError('UNAVAILABLE', 'server is shutting down'));
+        v.runtime.close();
+      }
+    }
+  }
+
+  /** Requests queued or running, per model, for the pending-requests gauge. */
+  pendingByModel(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const [name, vs] of this.loaded) {
+      let n = 0;
+      for (const v of vs.values()) n += v.runtime.load;
+      out.set(name, n);
+    }
+    return out;
+  }
+
+  private known(name: string, version: string | undefined): { model: string; v: number | undefined } {
+    if (!this.models.has(name)) throw new ServingError('NOT_FOUND', `unknown model '${name}'`);
+    if (version === undefined || version === '') return { model: name, v: undefined };
+    const v = Number(version);
+    if (!/^\d+$/.test(version) || this.lifecycle.get(name, v) === undefined) {
+      throw new ServingError('NOT_FOUND', `unknown version '${version}' of model '${name}'`);
+    }
+    return { model: name, v };
+  }
+
+  private resolve(name: string, version: string | undefined): { v: number; loaded: LoadedVersion } {
+    const { model, v } = this.known(name, version);
+    const chosen = v ?? this.lifecycle.readyVersions(model)[0];
+    const loaded = chosen === undefined ? undefined : this.loaded.get(model)?.get(chosen);
+    if (chosen === undefined || loaded === undefined || this.lifecycle.get(model, chosen)?.state !== 'READY') {
+      const states = this.lifecycle
+        .list()
+        .filter((e) => e.model === model && (v === undefined || e.version === v))
+        .map((e) => `version ${e.version} ${e.state}${e.reason === undefined ? '' : `: ${e.reason}`}`);
+      const why = states.length === 0 ? 'not loaded' : states.join('; ');
+      throw new ServingError('UNAVAILABLE', `model '${name}'${v === undefined ? '' : ` version ${v}`} is not ready (${why})`);
+    }
+    return { v: chosen, loaded };
+  }
+
+  private async loadVersions(m: RepositoryModel): Promise<void> {
+    const wanted = selectVersions(
+      m.config.versionPolicy,
+      m.versions.map((x) => x.version),
+    );
+    const current = this.loaded.get(m.name) ?? new Map<number, LoadedVersion>();
+    // Reload semantics: versions no longer wanted go away, wanted ones are (re)loaded from disk.
+    await Promise.all([...current.keys()].map((v) => this.unloadVersion(m.name, v)));
+    if (m.error !== undefined) {
+      for (const x of m.versions) this.markFailed(m.name, x.version, m.error);
+      this.o.logger.error({ model: m.name, reason: m.error }, 'model configuration is invalid');
+      throw new ServingError('INVALID_ARGUMENT', `model '${m.name}': ${m.error}`);
+    }
+    if (wanted.length === 0) {
+      throw new ServingError('INVALID_ARGUMENT', `model '${m.name}' has no version directory with a model.onnx that its version policy selects`);
+    }
+    const results = await Promise.allSettled(
+      wanted.map((v) => this.loadVersion(m, v, m.versions.find((x) => x.version === v)?.path as string)),
+    );
+    const failures = results.flatMap((r) => (r.status === 'rejected' ? [String((r.reason as Error).message)] : []));
+    if (failures.length === results.length) {
+      throw new ServingError('INVALID_ARGUMENT', `model '${m.name}' failed to load: ${failures.join('; ')}`);
+    }
+  }
+
+  private markFailed(name: string, version: number, reason: string): void {
+    const st = this.lifecycle.get(name, version)?.state;
+    if (st === undefined || st === 'UNAVAILABLE') this.lifecycle.begin(name, version);
+    this.lifecycle.fail(name, version, reason);
+  }
+
+  private chooseExecutors(config: ModelConfig): Executor[] {
+    const all = this.o.pool.executors();
+    const count = Math.max(1, Math.min(all.length, config.instance.count ?? all.length));
+    const offset = this.modelCount++ % all.length;
+    return Array.from({ length: count }, (_, i) => all[(offset + i) % all.length] as Executor);
+  }
+
+  private async loadVersion(m: RepositoryModel, version: number, path: string): Promise<void> {
+    const key = `${m.name}@${version}`;
+    this.lifecycle.begin(m.name, version);
+    const executors = this.chooseExecutors(m.config);
+    const providers = m.config.instance.kind === 'gpu' ? ['cuda', 'cpu'] : ['cpu'];
+    const options = { intraOpThreads: m.config.instance.intraOpThreads ?? this.o.defaults.intraOpThreads, executionProviders: providers };
+    const t0 = this.o.clock.nowMs();
+    const settled = await Promise.allSettled(executors.map((e) => e.load({ key, path, options })));
+    const failed = settled.find((r) => r.status === 'rejected');
+    try {
+      if (failed !== undefined) throw (failed as PromiseRejectedResult).reason;
+      const session = (settled[0] as PromiseFulfilledResult<Awaited<ReturnType<Executor['load']>>>).value;
+      const signature = modelSignature(m.config, session, this.o.defaults.maxBatchSize);
+      const stats = new ModelStats(m.name, String(version));
+      this.stats.set(key, stats);
+      const runtime = new VersionRuntime({
+        model: m.name,
+        version: String(version),
+        key,
+        inputs: signature.inputs,
+        outputs: signature.outputs,
+        maxBatchSize: signature.maxBatchSize,
+        batcher: this.makeBatcher(m.config, signature.maxBatchSize),
+        executors,
+        isAvailable: (id) => this.o.pool.isAvailable(id),
+        clock: this.o.clock,
+        stats,
+        unavailableTimeoutMs: this.o.defaults.unavailableTimeoutMs,
+        maxQueueLength: this.o.defaults.maxQueueLength,
+      });
+      let versions = this.loaded.get(m.name);
+      if (versions === undefined) {
+        versions = new Map();
+        this.loaded.set(m.name, versions);
+      }
+      versions.set(version, { runtime, signature, config: m.config });
+      this.lifecycle.ready(m.name, version);
+      this.o.logger.info(
+        { model: m.name, version, instances: executors.map((e) => e.id), loadMs: Math.round(this.o.clock.nowMs() - t0), maxBatchSize: signature.maxBatchSize },
+        'model ready',
+      );
+    } catch (e) {
+      const reason = e instanceof Error ? e.message : String(e);
+      await Promise.all(executors.map((ex, i) => (settled[i]?.status === 'fulfilled' ? ex.unload(key).catch(() => undefined) : undefined)));
+      this.lifecycle.fail(m.name, version, reason);
+      this.o.logger.error({ model: m.name, version, reason }, 'model failed to load');
+      throw e;
+    }
+  }
+
+  private makeBatcher(config: ModelConfig, maxBatchSize: number): Batcher<PendingRequest> {
+    if (maxBatchSize <= 0) return new SingleBatcher();
+    if (config.dynamicBatching !== undefined) {
+      return new DynamicBatcher({
+        maxBatchSize,
+        maxQueueDelayMs: config.dynamicBatching.maxQueueDelayUs / 1000,
+        preferredBatchSizes: config.dynamicBatching.preferredBatchSizes,
+      });
+    }
+    // Like Triton's auto-complete: a model without a config that can batch gets dynamic batching.
+    if (config.source === 'none') return new DynamicBatcher({ maxBatchSize, maxQueueDelayMs: this.o.defaults.maxQueueDelayUs / 1000 });
+    return new SingleBatcher();
+  }
+
+  private async unloadVersion(name: string, version: number): Promise<void> {
+    const versions = this.loaded.get(name);
+    const lv = versions?.get(version);
+    if (versions === undefined || lv === undefined) return;
+    this.lifecycle.beginUnload(name, version);
+    await lv.runtime.drain();
+    lv.runtime.close();
+    versions.delete(version);
+    if (versions.size === 0) this.loaded.delete(name);
+    const key = `${name}@${version}`;
+    await Promise.all(
+      this.o.pool
+        .executors()
+        .filter((e) => lv.runtime.executorIds.includes(e.id))
+        .map((e) => e.unload(key).catch(() => undefined)),
+    );
+    this.lifecycle.unloaded(name, version);
+    this.o.logger.info({ model: name, version }, 'model unloaded');
+  }
+}

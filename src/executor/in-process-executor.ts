@@ -1,0 +1,40 @@
+// Executor running onnxruntime in the calling process. ONLY for tests and the bench's raw baseline:
+// session.run blocks this process's event loop for the whole inference, so a server must use worker processes.
+
+import type { Tensor } from '../core/tensor.js';
+import type { Executor, LoadSpec, LoadedSession, RunResult } from './executor.js';
+import { OrtSessionStore } from './ort-session-store.js';
+
+export class InProcessExecutor implements Executor {
+  private readonly store = new OrtSessionStore();
+  /** Serialises calls like a worker does, so results match the worker path. */
+  private tail: Promise<unknown> = Promise.resolve();
+
+  constructor(readonly id = 'in-process') {}
+
+  load(spec: LoadSpec): Promise<LoadedSession> {
+    return this.serially(() => this.store.load(spec));
+  }
+
+  unload(key: string): Promise<void> {
+    return this.serially(() => this.store.unload(key));
+  }
+
+  run(key: string, inputs: readonly Tensor[], outputNames: readonly string[]): Promise<RunResult> {
+    return this.serially(() => this.store.run(key, inputs, outputNames));
+  }
+
+  loadedKeys(): readonly string[] {
+    return this.store.keys();
+  }
+
+  close(): Promise<void> {
+    return this.serially(() => this.store.releaseAll());
+  }
+
+  private serially<T>(fn: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(fn);
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+}

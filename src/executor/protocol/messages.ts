@@ -1,0 +1,96 @@
+// Messages of the worker RPC: requests from the front end, replies from a worker. Tensors travel in the frame payload.
+
+import type { ErrorCode } from '../../core/errors.js';
+import { ServingError, isErrorCode } from '../../core/errors.js';
+import type { LoadSpec, LoadedSession } from '../executor.js';
+import type { FrameHeader } from './frame-codec.js';
+
+export interface LoadRequest {
+  readonly type: 'load';
+  readonly id: number;
+  readonly spec: LoadSpec;
+}
+
+export interface UnloadRequest {
+  readonly type: 'unload';
+  readonly id: number;
+  readonly key: string;
+}
+
+/** The input tensors ride in the frame payload. */
+export interface RunRequest {
+  readonly type: 'run';
+  readonly id: number;
+  readonly key: string;
+  /** Outputs to return; empty means all. */
+  readonly outputNames: readonly string[];
+}
+
+export interface PingRequest {
+  readonly type: 'ping';
+  readonly id: number;
+}
+
+export type WorkerRequest = LoadRequest | UnloadRequest | RunRequest | PingRequest;
+
+export interface LoadOkReply {
+  readonly type: 'load-ok';
+  readonly id: number;
+  readonly session: LoadedSession;
+}
+
+export interface UnloadOkReply {
+  readonly type: 'unload-ok';
+  readonly id: number;
+}
+
+/** The output tensors ride in the frame payload. */
+export interface RunOkReply {
+  readonly type: 'run-ok';
+  readonly id: number;
+  /** Time inside session.run, in nanoseconds. */
+  readonly computeNs: number;
+}
+
+export interface PingOkReply {
+  readonly type: 'ping-ok';
+  readonly id: number;
+  readonly pid: number;
+  /** Resident set size of the worker process. */
+  readonly rssBytes: number;
+}
+
+export interface ErrorReply {
+  readonly type: 'error';
+  readonly id: number;
+  readonly code: ErrorCode;
+  readonly message: string;
+  readonly retryable: boolean;
+}
+
+export type WorkerReply = LoadOkReply | UnloadOkReply | RunOkReply | PingOkReply | ErrorReply;
+
+const REQUEST_TYPES: ReadonlySet<string> = new Set<WorkerRequest['type']>(['load', 'unload', 'run', 'ping']);
+const REPLY_TYPES: ReadonlySet<string> = new Set<WorkerReply['type']>(['load-ok', 'unload-ok', 'run-ok', 'ping-ok', 'error']);
+
+/** Narrow a decoded header to a request; both ends are ours, so only the discriminant is checked. */
+export function asWorkerRequest(header: FrameHeader): WorkerRequest {
+  if (!REQUEST_TYPES.has(header.type)) throw new ServingError('UNIMPLEMENTED', `unknown worker request type '${header.type}'`);
+  return header as unknown as WorkerRequest;
+}
+
+export function asWorkerReply(header: FrameHeader): WorkerReply {
+  if (!REPLY_TYPES.has(header.type)) throw new ServingError('INTERNAL', `unknown worker reply type '${header.type}'`);
+  if (header.type === 'error' && !isErrorCode(header['code'])) {
+    return { type: 'error', id: header.id, code: 'INTERNAL', message: String(header['message']), retryable: false };
+  }
+  return header as unknown as WorkerReply;
+}
+
+export function errorReply(id: number, err: ServingError): ErrorReply {
+  return { type: 'error', id, code: err.code, message: err.message, retryable: err.retryable };
+}
+
+export function errorFromReply(reply: ErrorReply): ServingError {
+  return new ServingError(reply.code, reply.message, { retryable: reply.retryable });
+}

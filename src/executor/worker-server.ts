@@ -1,0 +1,110 @@
+// The worker side of the RPC: accepts connections, answers pings at once and runs load/unload/run serially.
+
+import { rmSync } from 'node:fs';
+import { type AddressInfo, type Server, type Socket, createServer } from 'node:net';
+import { toServingError } from '../core/errors.js';
+import type { Tensor } from '../core/tensor.js';
+import { type Frame, type FrameCodecOptions, FrameDecoder, encodeFrame, frameTensors, writeFrame } from './protocol/frame-codec.js';
+import { type WorkerReply, type WorkerRequest, asWorkerRequest, errorReply } from './protocol/messages.js';
+import { DEFAULT_WORKER_HOST, type WorkerAddress } from './protocol/worker-address.js';
+import { OrtSessionStore } from './ort-session-store.js';
+
+export class WorkerServer {
+  private readonly server: Server;
+  private readonly sockets = new Set<Socket>();
+  /** Tail of the serial queue: ORT blocks the thread anyway, and arrival order is the scheduler's order. */
+  private tail: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly store: OrtSessionStore = new OrtSessionStore(),
+    private readonly codec: FrameCodecOptions = {},
+  ) {
+    this.server = createServer((socket) => this.accept(socket));
+  }
+
+  /** Listen; resolves with the bound address (the real port when asked for port 0). */
+  listen(address: WorkerAddress): Promise<WorkerAddress> {
+    if ('path' in address) rmSync(address.path, { force: true }); // a stale file from a killed worker
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      const onListening = (): void => {
+        this.server.off('error', reject);
+        if ('path' in address) return resolve(address);
+        const bound = this.server.address() as AddressInfo;
+        resolve({ port: bound.port, host: address.host ?? DEFAULT_WORKER_HOST });
+      };
+      if ('path' in address) this.server.listen(address.path, onListening);
+      else this.server.listen(address.port, address.host ?? DEFAULT_WORKER_HOST, onListening);
+    });
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await this.store.releaseAll();
+  }
+
+  private accept(socket: Socket): void {
+    this.sockets.add(socket);
+    socket.setNoDelay(true);
+    const decoder = new FrameDecoder(this.codec);
+    socket.on('data', (chunk: Buffer) => {
+      let frames: Frame[];
+      try {
+        frames = decoder.push(chunk);
+      } catch {
+        socket.destroy(); // the byte stream is out of step; the client sees the close and fails its calls
+        return;
+      }
+      for (const frame of frames) this.dispatch(socket, frame);
+    });
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => this.sockets.delete(socket));
+  }
+
+  private dispatch(socket: Socket, frame: Frame): void {
+    let request: WorkerRequest;
+    try {
+      request = asWorkerRequest(frame.header);
+    } catch (err) {
+      this.reply(socket, errorReply(frame.header.id, toServingError(err)), []);
+      return;
+    }
+    if (request.type === 'ping') {
+      const rssBytes = process.memoryUsage.rss();
+      this.reply(socket, { type: 'ping-ok', id: request.id, pid: process.pid, rssBytes }, []);
+      return;
+    }
+    const done = this.tail.then(() => this.execute(request, frame));
+    this.tail = done.catch(() => undefined);
+    done.then(
+      ([reply, tensors]) => this.reply(socket, reply, tensors),
+      (err: unknown) => this.reply(socket, errorReply(request.id, toServingError(err)), []),
+    );
+  }
+
+  private async execute(request: Exclude<WorkerRequest, { type: 'ping' }>, frame: Frame): Promise<[WorkerReply, readonly Tensor[]]> {
+    switch (request.type) {
+      case 'load':
+        return [{ type: 'load-ok', id: request.id, session: await this.store.load(request.spec) }, []];
+      case 'unload':
+        await this.store.unload(request.key);
+        return [{ type: 'unload-ok', id: request.id }, []];
+      case 'run': {
+        const result = await this.store.run(request.key, frameTensors(frame), request.outputNames);
+        return [{ type: 'run-ok', id: request.id, computeNs: result.computeNs }, result.outputs];
+      }
+    }
+  }
+
+  private reply(socket: Socket, reply: WorkerReply, tensors: readonly Tensor[]): void {
+    if (socket.destroyed) return;
+    let parts: Buffer[];
+    try {
+      parts = encodeFrame(reply, tensors, this.codec);
+    } catch (err) {
+      parts = encodeFrame(errorReply(reply.id, toServingError(err)), [], this.codec);
+    }
+    writeFrame(socket, parts);
+  }
+}

@@ -1,0 +1,128 @@
+// Prometheus metrics: subscribes to the engine's diagnostics channels and exposes a prom-client registry.
+
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import {
+  type BatchEvent,
+  type QueueEvent,
+  type RequestDoneEvent,
+  type WorkerEvent,
+  batchExecuted,
+  queueChanged,
+  requestDone,
+  workerChanged,
+} from '../engine/channels.js';
+
+/** Latency buckets in seconds, from 100 µs to 10 s. */
+const LATENCY_BUCKETS_S = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+export interface WorkerSample {
+  readonly id: string;
+  readonly rssBytes: number | undefined;
+}
+
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly success: Counter<'model' | 'version'>;
+  private readonly failure: Counter<'model' | 'version' | 'reason'>;
+  private readonly inferences: Counter<'model' | 'version'>;
+  private readonly executions: Counter<'model' | 'version'>;
+  private readonly requestUs: Counter<'model' | 'version'>;
+  private readonly queueUs: Counter<'model' | 'version'>;
+  private readonly computeUs: Counter<'model' | 'version'>;
+  private readonly requestHist: Histogram<'model' | 'version'>;
+  private readonly queueHist: Histogram<'model' | 'version'>;
+  private readonly computeHist: Histogram<'model' | 'version'>;
+  private readonly batchSize: Histogram<'model' | 'version'>;
+  private readonly pending: Gauge<'model' | 'version'>;
+  private readonly restarts: Counter<'worker'>;
+  private readonly unsubscribe: (() => void)[] = [];
+
+  constructor(workers: () => readonly WorkerSample[]) {
+    const registers = [this.registry];
+    const labelNames = ['model', 'version'] as const;
+    this.success = new Counter({ name: 'tessera_request_success_total', help: 'Inference requests answered successfully', labelNames, registers });
+    this.failure = new Counter({
+      name: 'tessera_request_failure_total',
+      help: 'Inference requests that failed, by reason (error code)',
+      labelNames: ['model', 'version', 'reason'],
+      registers,
+    });
+    this.inferences = new Counter({ name: 'tessera_inference_count_total', help: 'Inferences performed (a batch of N counts N)', labelNames, registers });
+    this.executions = new Counter({ name: 'tessera_execution_count_total', help: 'Batches executed on executors', labelNames, registers });
+    this.requestUs = new Counter({ name: 'tessera_request_duration_us_total', help: 'Cumulative end-to-end request time in the engine, µs', labelNames, registers });
+    this.queueUs = new Counter({ name: 'tessera_queue_duration_us_total', help: 'Cumulative time requests waited in queues, µs', labelNames, registers });
+    this.computeUs = new Counter({ name: 'tessera_compute_infer_duration_us_total', help: 'Cumulative executor compute time per request, µs', labelNames, registers });
+    this.requestHist = new Histogram({ name: 'tessera_request_duration_seconds', help: 'End-to-end request time in the engine', labelNames, buckets: LATENCY_BUCKETS_S, registers });
+    this.queueHist = new Histogram({ name: 'tessera_queue_duration_seconds', help: 'Time a request waited before its batch ran', labelNames, buckets: LATENCY_BUCKETS_S, registers });
+    this.computeHist = new Histogram({ name: 'tessera_compute_duration_seconds', help: 'Executor compute time of each batch', labelNames, buckets: LATENCY_BUCKETS_S, registers });
+    this.batchSize = new Histogram({ name: 'tessera_batch_size', help: 'Rows per executed batch', labelNames, buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024], registers });
+    this.pending = new Gauge({ name: 'tessera_pending_requests', help: 'Requests queued or running', labelNames, registers });
+    this.restarts = new Counter({ name: 'tessera_worker_restarts_total', help: 'Worker process restarts after a crash', labelNames: ['worker'], registers });
+    new Gauge({
+      name: 'tessera_worker_rss_bytes',
+      help: 'Resident memory of each worker process, bytes',
+      labelNames: ['worker'],
+      registers,
+      collect() {
+        this.reset();
+        for (const w of workers()) if (w.rssBytes !== undefined) this.set({ worker: w.id }, w.rssBytes);
+      },
+    });
+    collectDefaultMetrics({ register: this.registry, prefix: 'tessera_frontend_' });
+
+    const onDone = (m: unknown): void => this.onRequest(m as RequestDoneEvent);
+    const onBatch = (m: unknown): void => this.onBatch(m as BatchEvent);
+    const onQueue = (m: unknown): void => {
+      const e = m as QueueEvent;
+      this.pending.inc({ model: e.model, version: e.version }, e.delta);
+    };
+    const onWorker = (m: unknown): void => {
+      const e = m as WorkerEvent;
+      if (e.kind === 'restart') this.restarts.inc({ worker: e.id });
+    };
+    requestDone.subscribe(onDone);
+    batchExecuted.subscribe(onBatch);
+    queueChanged.subscribe(onQueue);
+    workerChanged.subscribe(onWorker);
+    this.unsubscribe.push(
+      () => requestDone.unsubscribe(onDone),
+      () => batchExecuted.unsubscribe(onBatch),
+      () => queueChanged.unsubscribe(onQueue),
+      () => workerChanged.unsubscribe(onWorker),
+    );
+  }
+
+  private onRequest(e: RequestDoneEvent): void {
+    const labels = { model: e.model, version: e.version };
+    if (e.outcome !== 'success') {
+      this.failure.inc({ ...labels, reason: e.outcome });
+      return;
+    }
+    this.success.inc(labels);
+    this.requestUs.inc(labels, e.totalNs / 1000);
+    this.queueUs.inc(labels, e.queueNs / 1000);
+    this.computeUs.inc(labels, e.computeNs / 1000);
+    this.requestHist.observe(labels, e.totalNs / 1e9);
+    this.queueHist.observe(labels, e.queueNs / 1e9);
+  }
+
+  private onBatch(e: BatchEvent): void {
+    const labels = { model: e.model, version: e.version };
+    this.inferences.inc(labels, e.rows);
+    this.executions.inc(labels);
+    this.computeHist.observe(labels, e.computeNs / 1e9);
+    this.batchSize.observe(labels, e.rows);
+  }
+
+  async text(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  close(): void {
+    for (const u of this.unsubscribe) u();
+  }
+}
