@@ -98,9 +98,8 @@ describe('WorkerPool', () => {
       assert.equal(err.retryable, true);
     }
     // While it restarts, calls fail at once instead of waiting.
-    if (w0.state !== 'ready') {
-      await assert.rejects(w0.run('tiny-add@1', addInputs(1, 1, 2), []), { code: 'UNAVAILABLE', retryable: true });
-    }
+    assert.equal(w0.state, 'restarting');
+    await assert.rejects(w0.run('tiny-add@1', addInputs(1, 1, 2), []), { code: 'UNAVAILABLE', retryable: true });
     assert.equal(await w0.whenReady(READY_TIMEOUT_MS), true);
     assert.notEqual(w0.pid, oldPid);
     pids.push(w0.pid as number);
@@ -160,4 +159,19 @@ describe('WorkerPool', () => {
     await assert.rejects(w0.run('tiny-add@1', addInputs(1, 1, 1), []), { code: 'UNAVAILABLE' });
     assert.ok(!existsSync(join(runDir, 'worker-0.sock')));
   });
+});
+
+it('fails to start, leaving nothing running, when a worker never becomes ready', async () => {
+  const script = join(dir, 'exits-at-once.mjs');
+  writeFileSync(script, 'process.exit(3);\n');
+  const pool = new WorkerPool();
+  const exitCodes: (number | null)[] = [];
+  pool.on('worker-exit', (e) => exitCodes.push(e.code));
+  await assert.rejects(pool.start(1, { runDir: join(dir, 'run-bad'), workerScript: script, startTimeoutMs: 1000 }), {
+    code: 'UNAVAILABLE',
+  });
+  assert.ok(exitCodes.length >= 2, 'it kept retrying with backoff');
+  assert.ok(exitCodes.every((code) => code === 3));
+  assert.equal(pool.executors()[0]?.state, 'stopped');
+  assert.equal(pool.executors()[0]?.pid, undefined);
 });

@@ -128,7 +128,7 @@ describe('generateZoo', () => {
       accuracy: 0.5818,
       description: 'SqueezeNet-1.1-like (fire modules with Concat), synthetic weights',
       max_batch_size: 32,
-      dynamic_batching: { max_queue_delay_us: 500, preferred_batch_sizes: [8, 16, 32] },
+      dynamic_batching: { max_queue_delay_us: 0, preferred_batch_sizes: [8, 16, 32] },
     });
   });
 

@@ -4,15 +4,9 @@
 import { parseArgs } from 'node:util';
 import { ServingError } from '../core/errors.js';
 import { DEFAULT_MAX_FRAME_BYTES } from './protocol/frame-codec.js';
+import type { WorkerReadyMessage } from './protocol/messages.js';
 import type { WorkerAddress } from './protocol/worker-address.js';
 import { WorkerServer } from './worker-server.js';
-
-/** The message a forked worker sends its parent once it accepts connections. */
-export interface WorkerReadyMessage {
-  readonly type: 'ready';
-  readonly pid: number;
-  readonly address: WorkerAddress;
-}
 
 function addressFromArgs(values: { socket?: string | undefined; port?: string | undefined; host?: string | undefined }): WorkerAddress {
   const socket = values.socket ?? process.env['TESSERA_WORKER_SOCKET'];
@@ -37,6 +31,9 @@ async function main(): Promise<void> {
     },
   });
   const maxFrameBytes = Number(values['max-frame-bytes'] ?? process.env['TESSERA_WORKER_MAX_FRAME_BYTES'] ?? DEFAULT_MAX_FRAME_BYTES);
+  if (!Number.isInteger(maxFrameBytes) || maxFrameBytes <= 0) {
+    throw new ServingError('INVALID_ARGUMENT', `invalid --max-frame-bytes '${values['max-frame-bytes'] ?? ''}'`);
+  }
   const server = new WorkerServer(undefined, { maxFrameBytes });
   const address = await server.listen(addressFromArgs(values));
 

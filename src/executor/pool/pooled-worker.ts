@@ -112,7 +112,9 @@ export class PooledWorker implements Executor {
 
   private async spawn(): Promise<void> {
     const generation = ++this.generation;
-    const child = fork(this.options.workerScript, ['--socket', this.socketPath], {
+    const args = ['--socket', this.socketPath];
+    if (this.options.maxFrameBytes !== undefined) args.push('--max-frame-bytes', String(this.options.maxFrameBytes));
+    const child = fork(this.options.workerScript, args, {
       execArgv: [...this.options.execArgv],
       env: this.options.env ?? process.env,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -126,7 +128,7 @@ export class PooledWorker implements Executor {
       };
       child.once('exit', onExit);
       // A process that never started emits 'error' and maybe no 'exit'.
-      child.once('error', () => {
+      child.on('error', () => {
         if (child.pid === undefined) onExit(null, null);
         else child.kill('SIGKILL');
       });

@@ -4,6 +4,7 @@ import type { ErrorCode } from '../../core/errors.js';
 import { ServingError, isErrorCode } from '../../core/errors.js';
 import type { LoadSpec, LoadedSession } from '../executor.js';
 import type { FrameHeader } from './frame-codec.js';
+import type { WorkerAddress } from './worker-address.js';
 
 export interface LoadRequest {
   readonly type: 'load';
@@ -93,4 +94,11 @@ export function errorReply(id: number, err: ServingError): ErrorReply {
 
 export function errorFromReply(reply: ErrorReply): ServingError {
   return new ServingError(reply.code, reply.message, { retryable: reply.retryable });
+}
+
+/** Not an RPC message: what a worker announces once it accepts connections (IPC when forked, else a stdout line). */
+export interface WorkerReadyMessage {
+  readonly type: 'ready';
+  readonly pid: number;
+  readonly address: WorkerAddress;
 }

@@ -14,8 +14,11 @@ import { ZOO_FORMAT_VERSION, ZOO_SEED } from './zoo-version.js';
 /** Stamp file at the repository root recording which zoo version and seed produced each model. */
 export const ZOO_STAMP_FILE = '.tessera-zoo.json';
 export const ZOO_MODEL_VERSION = '1';
-/** Batching delay written to every zoo model's config.yaml, in microseconds. */
-export const ZOO_MAX_QUEUE_DELAY_US = 500;
+/**
+ * Batching delay written to every zoo model's config.yaml, in microseconds. Zero: batches still form from requests
+ * that queue while every instance is busy, and an idle instance never waits (Node timers are 1 ms coarse anyway).
+ */
+export const ZOO_MAX_QUEUE_DELAY_US = 0;
 
 export interface GenerateZooOptions {
   /** Regenerate every model even when an up-to-date copy exists. */

@@ -1,8 +1,8 @@
-// Version and seed of the generated zoo; bump ZOO_FORMAT_VERSION whenever a model's graph or weights change.
+// Version and seed of the generated zoo; bump ZOO_FORMAT_VERSION whenever a model's graph, weights or config.yaml change.
 
 import { hashString } from '../../onnx/seeded-random.js';
 
-export const ZOO_FORMAT_VERSION = 1;
+export const ZOO_FORMAT_VERSION = 2;
 export const ZOO_SEED = 20240917;
 
 /** Each model draws its weights from its own stream, so adding a model never changes another one. */
