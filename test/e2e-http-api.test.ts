@@ -280,13 +280,18 @@ describe('concurrency', () => {
   });
 
   it('batches concurrent requests dynamically, never above max_batch_size', async () => {
+    const stats = async (): Promise<ModelStatistics> =>
+      (await client.get<StatsBody>('/v2/models/tiny-add-triton/stats')).body.model_stats[0] as ModelStatistics;
+    const before = await stats();
     const replies = await Promise.all(
       Array.from({ length: CONCURRENT_REQUESTS }, (_, i) => client.infer('tiny-add-triton', tinyAddRequest(1, i, 1))),
     );
     replies.forEach((res, i) => assert.deepEqual(res.body.outputs[0]?.data, tinyAddSum(1, i, 1)));
-    const stats = (await client.get<StatsBody>('/v2/models/tiny-add-triton/stats')).body.model_stats[0] as ModelStatistics;
-    assert.ok(stats.execution_count < stats.inference_count, `${stats.execution_count} executions for ${stats.inference_count} inferences`);
-    assert.ok(stats.batch_stats.some((b) => b.batch_size > 1));
-    assert.ok(stats.batch_stats.every((b) => b.batch_size <= TRITON_MAX_BATCH));
+    const afterStats = await stats();
+    const executions = afterStats.execution_count - before.execution_count;
+    assert.equal(afterStats.inference_count - before.inference_count, CONCURRENT_REQUESTS);
+    // One row per request: fewer executions than requests means some batches held several requests.
+    assert.ok(executions < CONCURRENT_REQUESTS, `${executions} executions for ${CONCURRENT_REQUESTS} requests`);
+    assert.ok(afterStats.batch_stats.every((b) => b.batch_size <= TRITON_MAX_BATCH));
   });
 });
