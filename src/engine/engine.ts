@@ -1,7 +1,7 @@
 // The engine: loads repository models onto executors, tracks their lifecycle, and serves inference requests.
 
 import type { Clock } from '../core/clock.js';
-import { ServingError } from '../core/errors.js';
+import { ServingError, toServingError } from '../core/errors.js';
 import type {
   InferRequest,
   InferResponse,
@@ -18,6 +18,7 @@ import { selectVersions } from '../repository/version-policy.js';
 import { DynamicBatcher } from '../scheduler/batchers/dynamic-batcher.js';
 import { SingleBatcher } from '../scheduler/batchers/single-batcher.js';
 import type { Batcher } from '../scheduler/batcher.js';
+import { requestDone } from './channels.js';
 import type { EngineApi } from './engine-api.js';
 import type { ExecutorPool } from './executor-pool.js';
 import { ModelStats } from './model-stats.js';
@@ -131,11 +132,17 @@ export class Engine implements EngineApi {
 
   infer(request: InferRequest): Promise<InferResponse> {
     if (this.draining) return Promise.reject(new ServingError('UNAVAILABLE', 'server is shutting down'));
+    let runtime: VersionRuntime;
     try {
-      return this.resolve(request.model, request.version).loaded.runtime.infer(request);
+      runtime = this.resolve(request.model, request.version).loaded.runtime;
     } catch (e) {
-      return Promise.reject(e);
+      const err = toServingError(e);
+      // Unknown names get an empty label so clients cannot grow the metric series without bound.
+      const model = this.models.has(request.model) ? request.model : '';
+      requestDone.publish({ model, version: '', outcome: err.code, totalNs: 0, queueNs: 0, computeNs: 0 });
+      return Promise.reject(err);
     }
+    return runtime.infer(request);
   }
 
   repositoryIndex(readyOnly: boolean): RepositoryIndexEntry[] {

@@ -77,11 +77,17 @@ export class VersionRuntime {
     if (!this.accepting) {
       return Promise.reject(new ServingError('UNAVAILABLE', `model '${this.o.model}' version ${this.o.version} is unloading`));
     }
-    const v = validateRequest(req, this.o.inputs, this.o.outputs, this.o.maxBatchSize);
-    if (this.o.batcher.size >= this.o.maxQueueLength) {
-      return Promise.reject(
-        new ServingError('RESOURCE_EXHAUSTED', `queue of model '${this.o.model}' is full (${this.o.maxQueueLength} requests)`),
-      );
+    let v: ReturnType<typeof validateRequest>;
+    try {
+      v = validateRequest(req, this.o.inputs, this.o.outputs, this.o.maxBatchSize);
+      if (this.o.batcher.size >= this.o.maxQueueLength) {
+        throw new ServingError('RESOURCE_EXHAUSTED', `queue of model '${this.o.model}' is full (${this.o.maxQueueLength} requests)`);
+      }
+    } catch (e) {
+      const err = toServingError(e);
+      this.o.stats.recordFailure(0);
+      requestDone.publish({ model: this.o.model, version: this.o.version, outcome: err.code, totalNs: 0, queueNs: 0, computeNs: 0 });
+      return Promise.reject(err);
     }
     return new Promise<InferResponse>((resolve, reject) => {
       const item: Pending = {

@@ -20,6 +20,20 @@ export interface WorkerSample {
   readonly rssBytes: number | undefined;
 }
 
+interface Series {
+  readonly success: ReturnType<Counter<'model' | 'version'>['labels']>;
+  readonly inferences: ReturnType<Counter<'model' | 'version'>['labels']>;
+  readonly executions: ReturnType<Counter<'model' | 'version'>['labels']>;
+  readonly requestUs: ReturnType<Counter<'model' | 'version'>['labels']>;
+  readonly queueUs: ReturnType<Counter<'model' | 'version'>['labels']>;
+  readonly computeUs: ReturnType<Counter<'model' | 'version'>['labels']>;
+  readonly requestHist: ReturnType<Histogram<'model' | 'version'>['labels']>;
+  readonly queueHist: ReturnType<Histogram<'model' | 'version'>['labels']>;
+  readonly computeHist: ReturnType<Histogram<'model' | 'version'>['labels']>;
+  readonly batchSize: ReturnType<Histogram<'model' | 'version'>['labels']>;
+  readonly pending: ReturnType<Gauge<'model' | 'version'>['labels']>;
+}
+
 export class Metrics {
   readonly registry = new Registry();
   private readonly success: Counter<'model' | 'version'>;
@@ -36,6 +50,7 @@ export class Metrics {
   private readonly pending: Gauge<'model' | 'version'>;
   private readonly restarts: Counter<'worker'>;
   private readonly unsubscribe: (() => void)[] = [];
+  private readonly byVersion = new Map<string, Series>();
 
   constructor(workers: () => readonly WorkerSample[]) {
     const registers = [this.registry];
@@ -74,7 +89,7 @@ export class Metrics {
     const onBatch = (m: unknown): void => this.onBatch(m as BatchEvent);
     const onQueue = (m: unknown): void => {
       const e = m as QueueEvent;
-      this.pending.inc({ model: e.model, version: e.version }, e.delta);
+      this.series(e.model, e.version).pending.inc(e.delta);
     };
     const onWorker = (m: unknown): void => {
       const e = m as WorkerEvent;
@@ -92,26 +107,49 @@ export class Metrics {
     );
   }
 
+  /** Label children per model version, so the per-request path does no label hashing. */
+  private series(model: string, version: string): Series {
+    const key = `${model}\u0000${version}`;
+    let s = this.byVersion.get(key);
+    if (s === undefined) {
+      s = {
+        success: this.success.labels(model, version),
+        inferences: this.inferences.labels(model, version),
+        executions: this.executions.labels(model, version),
+        requestUs: this.requestUs.labels(model, version),
+        queueUs: this.queueUs.labels(model, version),
+        computeUs: this.computeUs.labels(model, version),
+        requestHist: this.requestHist.labels(model, version),
+        queueHist: this.queueHist.labels(model, version),
+        computeHist: this.computeHist.labels(model, version),
+        batchSize: this.batchSize.labels(model, version),
+        pending: this.pending.labels(model, version),
+      };
+      this.byVersion.set(key, s);
+    }
+    return s;
+  }
+
   private onRequest(e: RequestDoneEvent): void {
-    const labels = { model: e.model, version: e.version };
     if (e.outcome !== 'success') {
-      this.failure.inc({ ...labels, reason: e.outcome });
+      this.failure.inc({ model: e.model, version: e.version, reason: e.outcome });
       return;
     }
-    this.success.inc(labels);
-    this.requestUs.inc(labels, e.totalNs / 1000);
-    this.queueUs.inc(labels, e.queueNs / 1000);
-    this.computeUs.inc(labels, e.computeNs / 1000);
-    this.requestHist.observe(labels, e.totalNs / 1e9);
-    this.queueHist.observe(labels, e.queueNs / 1e9);
+    const s = this.series(e.model, e.version);
+    s.success.inc();
+    s.requestUs.inc(e.totalNs / 1000);
+    s.queueUs.inc(e.queueNs / 1000);
+    s.computeUs.inc(e.computeNs / 1000);
+    s.requestHist.observe(e.totalNs / 1e9);
+    s.queueHist.observe(e.queueNs / 1e9);
   }
 
   private onBatch(e: BatchEvent): void {
-    const labels = { model: e.model, version: e.version };
-    this.inferences.inc(labels, e.rows);
-    this.executions.inc(labels);
-    this.computeHist.observe(labels, e.computeNs / 1e9);
-    this.batchSize.observe(labels, e.rows);
+    const s = this.series(e.model, e.version);
+    s.inferences.inc(e.rows);
+    s.executions.inc();
+    s.computeHist.observe(e.computeNs / 1e9);
+    s.batchSize.observe(e.rows);
   }
 
   async text(): Promise<string> {

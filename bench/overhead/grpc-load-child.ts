@@ -1,0 +1,64 @@
+// Load generator child: closed-loop gRPC ModelInfer clients (raw_input_contents) over one @grpc/grpc-js channel.
+
+import { type Client, type ServiceError, credentials, makeGenericClientConstructor } from '@grpc/grpc-js';
+import { inferenceServiceDefinition } from '../../src/frontend/grpc/inference-proto.js';
+import { childTaskEntry } from '../lib/child-task-entry.js';
+import { LatencyHistogram } from '../lib/latency-histogram.js';
+import type { LoadResult, MeasureWindow } from '../lib/load-result.js';
+import { type BenchModelName, benchInputs } from './bench-models.js';
+
+export interface GrpcLoadConfig extends MeasureWindow {
+  /** host:port */
+  readonly address: string;
+  readonly model: BenchModelName;
+  readonly concurrency: number;
+}
+
+type ModelInfer = (request: object, callback: (err: ServiceError | null) => void) => void;
+
+/** A ResNet-50 input is 600 KB; grpc-js caps received messages at 4 MB by default, which is enough, but say so. */
+const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+
+childTaskEntry<GrpcLoadConfig, LoadResult>(async (c) => {
+  const Ctor = makeGenericClientConstructor(inferenceServiceDefinition(), 'GRPCInferenceService');
+  const client = new Ctor(c.address, credentials.createInsecure(), {
+    'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
+    'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
+  }) as Client & { ModelInfer: ModelInfer };
+  const inputs = benchInputs(c.model);
+  const request = {
+    model_name: c.model,
+    inputs: inputs.map((t) => ({ name: t.name, datatype: 'FP32', shape: t.shape })),
+    raw_input_contents: inputs.map((t) => Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength)),
+  };
+  const infer = (): Promise<ServiceError | null> => new Promise((resolve) => client.ModelInfer(request, resolve));
+
+  const hist = new LatencyHistogram();
+  let failed = 0;
+  let firstError: string | undefined;
+  const startMs = performance.now();
+  const measureFromMs = startMs + c.warmupMs;
+  const endMs = measureFromMs + c.durationMs;
+  const loop = async (): Promise<void> => {
+    while (performance.now() < endMs) {
+      const t0 = performance.now();
+      const err = await infer();
+      const t1 = performance.now();
+      if (t1 < measureFromMs || t1 > endMs) continue;
+      if (err === null) hist.record((t1 - t0) * 1000);
+      else {
+        failed += 1;
+        firstError ??= `${err.code} ${err.details}`;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: c.concurrency }, loop));
+  client.close();
+  return {
+    completed: hist.count,
+    failed,
+    elapsedS: c.durationMs / 1000,
+    latency: hist.toJSON(),
+    ...(firstError === undefined ? {} : { firstError }),
+  };
+});
