@@ -170,8 +170,8 @@ it('fails to start, leaving nothing running, when a worker never becomes ready',
   await assert.rejects(pool.start(1, { runDir: join(dir, 'run-bad'), workerScript: script, startTimeoutMs: 1000 }), {
     code: 'UNAVAILABLE',
   });
-  assert.ok(exitCodes.length >= 2, 'it kept retrying with backoff');
-  assert.ok(exitCodes.every((code) => code === 3));
+  // The last attempt may be ended by the pool's own stop (code null) rather than by the script.
+  assert.ok(exitCodes.filter((code) => code === 3).length >= 2, `it kept retrying with backoff: ${exitCodes.join(',')}`);
   assert.equal(pool.executors()[0]?.state, 'stopped');
   assert.equal(pool.executors()[0]?.pid, undefined);
 });

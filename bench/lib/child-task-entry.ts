@@ -11,7 +11,7 @@ export interface ChildContext {
 
 function send(message: ChildMessage, then?: () => void): void {
   if (process.send === undefined) throw new Error('a benchmark child must be started with an IPC channel');
-  process.send(message, then);
+  process.send(message, undefined, undefined, () => then?.());
 }
 
 export function childTaskEntry<TConfig, TResult>(run: (config: TConfig, ctx: ChildContext) => Promise<TResult>): void {

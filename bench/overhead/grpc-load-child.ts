@@ -1,6 +1,6 @@
 // Load generator child: closed-loop gRPC ModelInfer clients (raw_input_contents) over one @grpc/grpc-js channel.
 
-import { type Client, type ServiceError, credentials, makeGenericClientConstructor } from '@grpc/grpc-js';
+import { type ServiceError, credentials, makeGenericClientConstructor } from '@grpc/grpc-js';
 import { inferenceServiceDefinition } from '../../src/frontend/grpc/inference-proto.js';
 import { childTaskEntry } from '../lib/child-task-entry.js';
 import { LatencyHistogram } from '../lib/latency-histogram.js';
@@ -24,14 +24,15 @@ childTaskEntry<GrpcLoadConfig, LoadResult>(async (c) => {
   const client = new Ctor(c.address, credentials.createInsecure(), {
     'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
     'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
-  }) as Client & { ModelInfer: ModelInfer };
+  });
+  const modelInfer = (client['ModelInfer'] as ModelInfer).bind(client);
   const inputs = benchInputs(c.model);
   const request = {
     model_name: c.model,
     inputs: inputs.map((t) => ({ name: t.name, datatype: 'FP32', shape: t.shape })),
     raw_input_contents: inputs.map((t) => Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength)),
   };
-  const infer = (): Promise<ServiceError | null> => new Promise((resolve) => client.ModelInfer(request, resolve));
+  const infer = (): Promise<ServiceError | null> => new Promise((resolve) => modelInfer(request, resolve));
 
   const hist = new LatencyHistogram();
   let failed = 0;
