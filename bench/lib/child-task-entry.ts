@@ -14,6 +14,12 @@ function send(message: ChildMessage, then?: () => void): void {
   process.send(message, undefined, undefined, () => then?.());
 }
 
+/** CPU time of this process so far (user + system, all threads), µs. */
+export function ownCpuUs(): number {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+}
+
 export function childTaskEntry<TConfig, TResult>(run: (config: TConfig, ctx: ChildContext) => Promise<TResult>): void {
   const config = JSON.parse(process.argv[2] ?? '{}') as TConfig;
   const seen = new Set<string>();

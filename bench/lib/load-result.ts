@@ -17,6 +17,8 @@ export interface LoadResult {
   readonly elapsedS: number;
   /** Latency of each successful request as the client saw it, µs. */
   readonly latency: LatencyHistogramJson;
+  /** CPU time (user + system) the measuring process itself used inside the window, µs. */
+  readonly cpuUs: number;
   /** First failure message, to tell a broken set-up from a slow one. */
   readonly firstError?: string;
 }

@@ -2,7 +2,7 @@
 
 import { type ServiceError, credentials, makeGenericClientConstructor } from '@grpc/grpc-js';
 import { inferenceServiceDefinition } from '../../src/frontend/grpc/inference-proto.js';
-import { childTaskEntry } from '../lib/child-task-entry.js';
+import { childTaskEntry, ownCpuUs } from '../lib/child-task-entry.js';
 import { LatencyHistogram } from '../lib/latency-histogram.js';
 import type { LoadResult, MeasureWindow } from '../lib/load-result.js';
 import { type BenchModelName, benchInputs } from './bench-models.js';
@@ -19,7 +19,7 @@ type ModelInfer = (request: object, callback: (err: ServiceError | null) => void
 /** A ResNet-50 input is 600 KB; grpc-js caps received messages at 4 MB by default, which is enough, but say so. */
 const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
-childTaskEntry<GrpcLoadConfig, LoadResult>(async (c) => {
+childTaskEntry<GrpcLoadConfig, LoadResult>(async (c, ctx) => {
   const Ctor = makeGenericClientConstructor(inferenceServiceDefinition(), 'GRPCInferenceService');
   const client = new Ctor(c.address, credentials.createInsecure(), {
     'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
@@ -40,6 +40,16 @@ childTaskEntry<GrpcLoadConfig, LoadResult>(async (c) => {
   const startMs = performance.now();
   const measureFromMs = startMs + c.warmupMs;
   const endMs = measureFromMs + c.durationMs;
+  let cpuAtStartUs = ownCpuUs();
+  let cpuAtEndUs: number | undefined;
+  // Tell the parent when the window opens and closes, so it can sample the server's CPU time over the same span.
+  setTimeout(() => {
+    cpuAtStartUs = ownCpuUs();
+    ctx.ready(null);
+  }, c.warmupMs);
+  setTimeout(() => {
+    cpuAtEndUs = ownCpuUs();
+  }, c.warmupMs + c.durationMs);
   const loop = async (): Promise<void> => {
     while (performance.now() < endMs) {
       const t0 = performance.now();
@@ -60,6 +70,7 @@ childTaskEntry<GrpcLoadConfig, LoadResult>(async (c) => {
     failed,
     elapsedS: c.durationMs / 1000,
     latency: hist.toJSON(),
+    cpuUs: (cpuAtEndUs ?? ownCpuUs()) - cpuAtStartUs,
     ...(firstError === undefined ? {} : { firstError }),
   };
 });

@@ -1,7 +1,7 @@
 // Load generator child: autocannon (closed loop, N keep-alive connections) against one OIP REST infer URL.
 
 import autocannon from 'autocannon';
-import { childTaskEntry } from '../lib/child-task-entry.js';
+import { childTaskEntry, ownCpuUs } from '../lib/child-task-entry.js';
 import { LatencyHistogram } from '../lib/latency-histogram.js';
 import type { LoadResult, MeasureWindow } from '../lib/load-result.js';
 import { type BenchModelName, benchInputs } from './bench-models.js';
@@ -17,7 +17,7 @@ export interface HttpLoadConfig extends MeasureWindow {
 /** A request slower than this counts as failed, s. */
 const REQUEST_TIMEOUT_S = 30;
 
-childTaskEntry<HttpLoadConfig, LoadResult>(async (c) => {
+childTaskEntry<HttpLoadConfig, LoadResult>(async (c, ctx) => {
   const inputs = benchInputs(c.model);
   const { body, headers } = c.encoding === 'json' ? oipJsonBody(inputs) : oipBinaryBody(inputs);
   const hist = new LatencyHistogram();
@@ -25,6 +25,12 @@ childTaskEntry<HttpLoadConfig, LoadResult>(async (c) => {
   let firstError: string | undefined;
   const startMs = performance.now();
   const measureFromMs = startMs + c.warmupMs;
+  let cpuAtStartUs = ownCpuUs();
+  // Tell the parent when the window opens, so it can sample the server's CPU time over the same span.
+  setTimeout(() => {
+    cpuAtStartUs = ownCpuUs();
+    ctx.ready(null);
+  }, c.warmupMs);
   // One run covers warm-up and window, so connections stay open; warm-up samples are dropped by time.
   await new Promise<void>((resolve, reject) => {
     const instance = autocannon(
@@ -50,6 +56,7 @@ childTaskEntry<HttpLoadConfig, LoadResult>(async (c) => {
     failed,
     elapsedS: (performance.now() - measureFromMs) / 1000,
     latency: hist.toJSON(),
+    cpuUs: ownCpuUs() - cpuAtStartUs,
     ...(firstError === undefined ? {} : { firstError }),
   };
 });

@@ -34,6 +34,7 @@ export async function measureRaw(
       throughputPerS: results.reduce((sum, r) => sum + r.completed / r.elapsedS, 0),
       completed: latency.count,
       failed: 0,
+      cpuUsPerRequest: { server: results.reduce((sum, r) => sum + r.cpuUs, 0) / Math.max(1, latency.count) },
       latency: latency.summary(),
     };
   } finally {

@@ -4,9 +4,17 @@ import type { LatencySummary } from '../lib/latency-histogram.js';
 import type { BenchModelName } from './bench-models.js';
 import type { EngineBreakdown } from './tessera-stats.js';
 
-/** raw: bare onnxruntime loop; naive: fastify + session.run; tessera: the zoo as configured; -no-delay: delay 0. */
-export type ServerKind = 'raw' | 'naive' | 'tessera' | 'tessera-no-delay';
+/** raw: bare onnxruntime loop; naive: fastify + session.run; tessera: `tessera serve` with the zoo. */
+export type ServerKind = 'raw' | 'naive' | 'tessera';
 export type Protocol = 'ort' | 'http-json' | 'http-binary' | 'grpc';
+
+export interface CpuPerRequest {
+  /** The server process (Tessera's front end, the naive server) or, for raw, the looping processes. */
+  readonly server: number;
+  /** Tessera's worker processes together. */
+  readonly workers?: number;
+  readonly loadGenerator?: number;
+}
 
 export interface CaseResult {
   readonly server: ServerKind;
@@ -23,6 +31,13 @@ export interface CaseResult {
   readonly latency: LatencySummary;
   /** Tessera only: per-request time inside the engine (statistics extension). */
   readonly engine?: EngineBreakdown;
+  /** CPU time per successful request (raw: per run) over the window, µs, by process role. */
+  readonly cpuUsPerRequest?: CpuPerRequest;
+  /** Tessera only: VmHWM of the front end and of each worker after this case (peaks are cumulative). */
+  readonly frontEndPeakRssBytes?: number;
+  readonly workerPeakRssBytes?: readonly number[];
   /** 1-minute load average when the case ended: other work on the machine makes numbers noisy. */
   readonly loadAverage1m?: number;
+  /** Which repetition of the whole matrix (0-based). */
+  readonly repeat?: number;
 }

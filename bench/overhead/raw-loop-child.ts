@@ -1,7 +1,7 @@
 // Baseline child: onnxruntime-node session.run back to back in a bare loop, no server (the throughput limit).
 
 import { InferenceSession, Tensor } from 'onnxruntime-node';
-import { childTaskEntry } from '../lib/child-task-entry.js';
+import { childTaskEntry, ownCpuUs } from '../lib/child-task-entry.js';
 import { LatencyHistogram } from '../lib/latency-histogram.js';
 import type { LoadResult, MeasureWindow } from '../lib/load-result.js';
 import { type BenchModelName, benchInputs } from './bench-models.js';
@@ -30,12 +30,15 @@ childTaskEntry<RawLoopConfig, LoadResult>(async (c, ctx) => {
   const measureFromMs = startMs + c.warmupMs;
   const endMs = measureFromMs + c.durationMs;
   let now = startMs;
+  let cpuAtStartUs: number | undefined;
   while (now < endMs) {
+    if (cpuAtStartUs === undefined && now >= measureFromMs) cpuAtStartUs = ownCpuUs();
     const t0 = performance.now();
     await session.run(feeds);
     now = performance.now();
     if (t0 >= measureFromMs) hist.record((now - t0) * 1000);
   }
+  const cpuUs = ownCpuUs() - (cpuAtStartUs ?? 0);
   await session.release();
-  return { completed: hist.count, failed: 0, elapsedS: (now - measureFromMs) / 1000, latency: hist.toJSON() };
+  return { completed: hist.count, failed: 0, elapsedS: (now - measureFromMs) / 1000, latency: hist.toJSON(), cpuUs };
 });

@@ -4,7 +4,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { type ProcMemory, childPids, procMemory } from '../lib/proc-memory.js';
+import { type ProcMemory, childPids, procMemory } from '../lib/proc-stats.js';
 
 export interface TesseraProcessOptions {
   readonly stateDir: string;
@@ -23,6 +23,8 @@ export interface TesseraProcess {
   readonly pid: number;
   readonly httpPort: number;
   readonly grpcPort: number;
+  /** Current worker process ids (a crashed worker comes back with a new one). */
+  workerPids(): number[];
   memory(): TesseraMemory;
   /** SIGTERM (graceful drain), SIGKILL if it lingers. */
   stop(): Promise<void>;
@@ -33,6 +35,8 @@ const STOP_TIMEOUT_MS = 30_000;
 /** Log lines kept to explain a failed start. */
 const LOG_TAIL_LINES = 20;
 const CLI_MAIN = new URL('../../src/cli/main.js', import.meta.url);
+/** Worker processes are recognised by their entry script in the command line. */
+const WORKER_ENTRY = 'worker-main';
 
 async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
@@ -78,9 +82,10 @@ export async function startTesseraProcess(o: TesseraProcessOptions): Promise<Tes
     pid,
     httpPort: ports.http,
     grpcPort: ports.grpc,
+    workerPids: () => childPids(pid, WORKER_ENTRY),
     memory: () => ({
       frontEnd: procMemory(pid),
-      workers: childPids(pid, 'worker-main').flatMap((w) => procMemory(w) ?? []),
+      workers: childPids(pid, WORKER_ENTRY).flatMap((w) => procMemory(w) ?? []),
     }),
     stop: () => stopChild(child),
   };

@@ -94,8 +94,16 @@ export interface FrameSink {
   write(chunk: Buffer): boolean;
 }
 
-/** Write an encoded frame so the kernel sees one vectored write; returns false when the sink is full. */
+/** Frames up to this size are joined into one buffer: one plain write is cheaper than a vectored one for them. */
+const COALESCE_MAX_BYTES = 64 * 1024;
+
+/** Write an encoded frame as one write (small frames) or one vectored write; returns false when the sink is full. */
 export function writeFrame(sink: FrameSink, parts: readonly Buffer[]): boolean {
+  let total = 0;
+  for (const part of parts) total += part.byteLength;
+  if (parts.length === 1 || total <= COALESCE_MAX_BYTES) {
+    return sink.write(parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts as Buffer[], total));
+  }
   sink.cork();
   let ok = true;
   for (const part of parts) ok = sink.write(part) && ok;

@@ -1,4 +1,4 @@
-// Resident memory of a process from /proc (Linux): current RSS and the peak (VmHWM), and its child processes.
+// Per-process figures from /proc (Linux): resident memory (current and peak VmHWM), CPU time, child processes.
 
 import { readFileSync, readdirSync } from 'node:fs';
 
@@ -19,6 +19,21 @@ export function procMemory(pid: number): ProcMemory | undefined {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     return { pid, rssBytes: kibField(status, 'VmRSS'), peakRssBytes: kibField(status, 'VmHWM') };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Kernel clock ticks per second (USER_HZ); 100 on every mainstream Linux build. */
+const CLOCK_TICKS_PER_S = 100;
+
+/** User + system CPU time the process has used so far, µs; undefined when it is gone. */
+export function procCpuUs(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name, which is in parentheses and may contain spaces: utime and stime are 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S) * 1e6;
   } catch {
     return undefined;
   }
