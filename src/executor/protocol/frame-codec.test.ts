@@ -97,16 +97,20 @@ describe('frame codec', () => {
     assert.equal((FRAME_PREFIX_BYTES + head.readUInt32LE(4)) % 8, 0);
   });
 
-  it('writes a frame as one corked batch of buffers', () => {
+  it('writes a small frame as one joined buffer and a large one as one corked batch of buffers', () => {
     const calls: string[] = [];
     const sink = {
       cork: () => calls.push('cork'),
       uncork: () => calls.push('uncork'),
       write: (chunk: Buffer) => calls.push(`write ${chunk.byteLength}`) > 0,
     };
-    const parts = encodeFrame({ type: 'run', id: 1 }, [{ name: 'x', datatype: 'INT32', shape: [2], data: new Int32Array(2) }]);
-    writeFrame(sink, parts);
-    assert.deepEqual(calls, ['cork', `write ${parts[0]?.byteLength}`, 'write 8', 'uncork']);
+    const small = encodeFrame({ type: 'run', id: 1 }, [{ name: 'x', datatype: 'INT32', shape: [2], data: new Int32Array(2) }]);
+    writeFrame(sink, small);
+    assert.deepEqual(calls, [`write ${(small[0]?.byteLength ?? 0) + 8}`]);
+    calls.length = 0;
+    const big = encodeFrame({ type: 'run', id: 2 }, [{ name: 'x', datatype: 'UINT8', shape: [1 << 20], data: new Uint8Array(1 << 20) }]);
+    writeFrame(sink, big);
+    assert.deepEqual(calls, ['cork', `write ${big[0]?.byteLength}`, `write ${1 << 20}`, 'uncork']);
   });
 
   it('rejects a frame larger than the limit, both when encoding and when decoding', () => {
