@@ -24,6 +24,8 @@ export interface CaseResult {
   readonly concurrency: number;
   /** raw only: processes × intra-op threads, e.g. "2x1". */
   readonly layout?: string;
+  /** Servers: onnxruntime intra-op threads one request runs on (picks the raw reference at concurrency 1). */
+  readonly intraOpThreads?: number;
   readonly throughputPerS: number;
   readonly completed: number;
   readonly failed: number;

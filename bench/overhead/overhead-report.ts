@@ -19,7 +19,7 @@ export interface MemoryReport {
 export type ReportedCase = FoldedCase & {
   /** Throughput over the raw limit of the same model (the better raw layout). */
   readonly vsRaw: number;
-  /** Client-observed latency minus raw session.run latency (c1: vs raw 1x1; otherwise vs the raw limit layout), µs. */
+  /** Client latency minus raw session.run latency (c1: raw 1 process × the server's threads; else the raw limit), µs. */
   readonly addedP50Us?: number;
   readonly addedP99Us?: number;
 };
@@ -43,20 +43,35 @@ const WORKER_RSS_MODEL_FACTOR = 1.5;
 /** ... plus this much, bytes. */
 const WORKER_RSS_ALLOWANCE_BYTES = 100 * 1024 * 1024;
 
+/** Repetitions of a case whose throughputs differ by more than this fraction mark the run as noisy. */
+const NOISY_SPREAD = 0.1;
+
 const MIB = 1024 * 1024;
+
+function caseLabel(c: CaseResult): string {
+  return [c.server, c.layout, c.model, c.protocol, `c${c.concurrency}`].filter((v) => v !== undefined).join(' ');
+}
+
+/** (max − min) / max of the repetitions' throughputs; 0 with a single repetition. */
+function throughputSpread(c: FoldedCase): number {
+  const values = c.repeats.map((r) => r.throughputPerS);
+  const max = Math.max(...values);
+  return max > 0 ? (max - Math.min(...values)) / max : 0;
+}
 const round = (v: number, digits = 0): number => (Number.isFinite(v) ? Number(v.toFixed(digits)) : Number.NaN);
 
 export function buildOverheadReport(cases: readonly FoldedCase[], memory: MemoryReport, context: Record<string, unknown>): OverheadReport {
   const rawCases = (model: BenchModelName): FoldedCase[] => cases.filter((c) => c.server === 'raw' && c.model === model);
   const rawLimit = (model: BenchModelName): CaseResult | undefined =>
     rawCases(model).reduce<CaseResult | undefined>((best, c) => (best === undefined || c.throughputPerS > best.throughputPerS ? c : best), undefined);
-  const rawSingle = (model: BenchModelName): CaseResult | undefined => rawCases(model).find((c) => c.layout === '1x1');
+  /** One process running one request at a time on `threads` intra-op threads: what a lone request gets. */
+  const rawSingle = (model: BenchModelName, threads = 1): CaseResult | undefined => rawCases(model).find((c) => c.layout === `1x${threads}`);
 
   const reported: ReportedCase[] = cases.map((c) => {
     const limit = rawLimit(c.model);
     const vsRaw = limit === undefined ? Number.NaN : round(c.throughputPerS / limit.throughputPerS, 3);
     if (c.server === 'raw') return { ...c, vsRaw };
-    const base = c.concurrency === 1 ? rawSingle(c.model) : limit;
+    const base = c.concurrency === 1 ? rawSingle(c.model, c.intraOpThreads) : limit;
     if (base === undefined) return { ...c, vsRaw };
     return { ...c, vsRaw, addedP50Us: round(c.latency.p50Us - base.latency.p50Us), addedP99Us: round(c.latency.p99Us - base.latency.p99Us) };
   });
@@ -101,6 +116,8 @@ export function buildOverheadReport(cases: readonly FoldedCase[], memory: Memory
   target('frontend_peak_rss_mib', memory.frontEndPeakRssBytes / MIB, `<= ${FRONT_END_RSS_LIMIT_BYTES / MIB}`, (v) => v * MIB <= FRONT_END_RSS_LIMIT_BYTES);
   target('worker_peak_rss_mib', workerPeak / MIB, `<= ${round(workerLimit / MIB)} (1.5 x ${round(memory.workerModelBytes / MIB)} MiB models + 100)`, (v) => v * MIB <= workerLimit);
 
+  // Other work on a shared machine shows up as repetitions that disagree; say so next to the numbers.
+  const noisyCases = cases.filter((c) => throughputSpread(c) > NOISY_SPREAD).map((c) => `${caseLabel(c)} (spread ${round(throughputSpread(c) * 100)}%)`);
   return {
     ...keys,
     frontend_peak_rss_bytes: memory.frontEndPeakRssBytes,
@@ -112,6 +129,7 @@ export function buildOverheadReport(cases: readonly FoldedCase[], memory: Memory
     frontend_rss_limit_bytes: FRONT_END_RSS_LIMIT_BYTES,
     naive_peak_rss_bytes: memory.naivePeakRssBytes,
     targets: targets.map((t) => ({ ...t, value: round(t.value, 3) })),
+    noisy_cases: noisyCases,
     context,
     cases: reported,
   };
@@ -153,5 +171,10 @@ export function overheadTable(report: OverheadReport): string {
   const list = (v: unknown): string => (Array.isArray(v) ? v.map(mib).join(', ') : '-');
   out.push(`memory (MiB): front end idle ${mib(report['frontend_idle_rss_bytes'])}, peak ${mib(report['frontend_peak_rss_bytes'])}; workers idle ${list(report['worker_idle_rss_bytes'])}, peak ${list(report['worker_peak_rss_bytes'])}; models per worker ${mib(report['worker_model_bytes'])}`, '');
   for (const t of report.targets) out.push(`${t.met ? 'MET   ' : 'MISSED'} ${t.name} = ${t.value} (target ${t.target})`);
+  const noisy = report['noisy_cases'];
+  if (Array.isArray(noisy) && noisy.length > 0) {
+    out.push('', `NOISY: repetitions disagree by more than ${NOISY_SPREAD * 100}% in throughput (other load on the machine?):`);
+    for (const n of noisy) out.push(`  ${String(n)}`);
+  }
   return out.join('\n');
 }

@@ -92,7 +92,7 @@ function naiveSteps(sink: Sink, modelPath: (m: string) => string, repeat: number
       },
       ...CONCURRENCIES.map((c) => ({
         label: `naive ${model} http-json c${c}`,
-        run: async () => void sink.cases.push({ ...(await measureLoad({ server: 'naive', httpPort: port, pids }, model, 'http-json', c, window(model))), repeat }),
+        run: async () => void sink.cases.push({ ...(await measureLoad({ server: 'naive', httpPort: port, pids }, model, 'http-json', c, window(model))), intraOpThreads: NAIVE_THREADS, repeat }),
       })),
       {
         label: `stop naive server (${model})`,
@@ -126,6 +126,7 @@ function tesseraSteps(sink: Sink, stateDir: string, repeat: number): Step[] {
           const memory = server.memory();
           sink.cases.push({
             ...result,
+            intraOpThreads: WORKER_THREADS,
             engine,
             ...(memory.frontEnd === undefined ? {} : { frontEndPeakRssBytes: memory.frontEnd.peakRssBytes }),
             workerPeakRssBytes: memory.workers.map((w) => w.peakRssBytes),
@@ -222,7 +223,7 @@ async function main(): Promise<void> {
       naive: { intraOpThreads: NAIVE_THREADS },
       notes: [
         'raw = onnxruntime-node session.run back to back per process (no server, no load generator); its best layout is the limit.',
-        'added latency at concurrency 1 = client p50/p99 minus raw 1x1 session.run p50/p99; at concurrency 8 vs the raw limit layout.',
+        'added latency at concurrency 1 = client p50/p99 minus raw session.run p50/p99 of one process with the server\'s intra-op threads (tessera 1x1, naive 1x2); at concurrency 8 vs the raw limit layout.',
         'load generators (autocannon, the gRPC closed loop) run in their own processes on the same cores as the server.',
         'each case is the repetition with the highest throughput; all repetitions are listed under repeats.',
       ],

@@ -116,7 +116,7 @@ export class PooledWorker implements Executor {
     if (this.options.maxFrameBytes !== undefined) args.push('--max-frame-bytes', String(this.options.maxFrameBytes));
     const child = fork(this.options.workerScript, args, {
       execArgv: [...this.options.execArgv],
-      env: this.options.env ?? process.env,
+      env: workerEnv(this.options.env ?? process.env),
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     this.child = child;
@@ -270,3 +270,13 @@ function readyMessage(child: ChildProcess): Promise<void> {
     child.once('exit', onExit);
   });
 }
+
+/**
+ * glibc keeps large freed blocks in the heap once its mmap threshold has adapted upwards, so the buffers onnxruntime
+ * frees after optimising a graph stayed resident (measured: ResNet-50 held 282 MB instead of 132 MB). A fixed
+ * threshold returns them to the OS; an explicit setting in the environment wins.
+ */
+export function workerEnv(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { MALLOC_MMAP_THRESHOLD_: String(128 * 1024), ...base };
+}
+
