@@ -7,6 +7,7 @@ import type { EngineApi } from '../../engine/engine-api.js';
 import type { Metrics } from '../metrics.js';
 import { binaryOutputByDefault, decodeInferRequest } from './codec/decode-infer-request.js';
 import { encodeInferResponse } from './codec/encode-infer-response.js';
+import { readBody } from './body-reader.js';
 
 export interface HttpServerOptions {
   readonly host: string;
@@ -49,7 +50,7 @@ export function buildHttpServer(engine: EngineApi, o: HttpServerOptions) {
 
   // Every body arrives as a Buffer: inference needs the raw bytes for the binary tensor extension.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser('*', (req, payload, done) => readBody(payload, req.headers, o.maxBodyBytes, done));
 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, _req, reply) => {
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {

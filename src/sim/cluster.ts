@@ -1,0 +1,110 @@
+// Cluster description for the simulator (JSON-serialisable): executors, and which models have instances where with what batching.
+
+import type { ExecutorKind } from '../profiler/profile.js';
+import { asArray, asNumber, asObject, asOneOf, asString, invalid, onlyKeys } from './input-fields.js';
+
+export interface SimExecutor {
+  readonly id: string;
+  readonly kind: ExecutorKind;
+  readonly cores: number;
+}
+
+/** Dynamic batching as DynamicBatcher runs it; absent means no batching (SingleBatcher: one request per batch). */
+export interface SimBatching {
+  /** Largest batch in rows. */
+  readonly maxBatchSize: number;
+  /** Longest the oldest queued request waits for a fuller batch, ms. */
+  readonly maxQueueDelayMs: number;
+  readonly preferredBatchSizes?: readonly number[];
+}
+
+export interface SimPlacement {
+  readonly model: string;
+  /** Profile version to use; default: the only profile of the model for the executor's kind. */
+  readonly version?: string;
+  /** One instance (session) per listed executor id; an id listed twice gets two instances there. */
+  readonly executors: readonly string[];
+  /** Intra-op threads per session; default: the executor's cores. */
+  readonly threads?: number;
+  readonly batching?: SimBatching;
+  /** Most requests queued in the batcher; more are rejected. Default: the cluster's maxQueueLength. */
+  readonly maxQueueLength?: number;
+}
+
+export interface SimCluster {
+  readonly executors: readonly SimExecutor[];
+  readonly placements: readonly SimPlacement[];
+  /** Added to a batch's service time when the executor's previous batch was of another model, ms; default 0. */
+  readonly switchCostMs?: number;
+  /** Default queue bound per model, as the live server's --max-queue-length; default 1024. */
+  readonly maxQueueLength?: number;
+}
+
+export const DEFAULT_MAX_QUEUE_LENGTH = 1024;
+
+/** Validates parsed JSON/YAML as a SimCluster; errors name the field (`cluster.placements[1].executors[0]: ...`). */
+export function parseCluster(value: unknown, path = 'cluster'): SimCluster {
+  const o = asObject(value, path);
+  onlyKeys(o, path, ['executors', 'placements', 'switchCostMs', 'maxQueueLength']);
+  const executors = asArray(o['executors'], `${path}.executors`).map((e, i) => parseExecutor(e, `${path}.executors[${i}]`));
+  if (executors.length === 0) invalid(`${path}.executors`, 'needs at least one executor');
+  const ids = new Set<string>();
+  executors.forEach((e, i) => {
+    if (ids.has(e.id)) invalid(`${path}.executors[${i}].id`, `duplicate executor id '${e.id}'`);
+    ids.add(e.id);
+  });
+  const models = new Set<string>();
+  const placements = asArray(o['placements'], `${path}.placements`).map((p, i) => {
+    const where = `${path}.placements[${i}]`;
+    const placement = parsePlacement(p, where);
+    if (models.has(placement.model)) invalid(`${where}.model`, `model '${placement.model}' is placed twice; list all its executors in one placement`);
+    models.add(placement.model);
+    placement.executors.forEach((id, j) => {
+      if (!ids.has(id)) invalid(`${where}.executors[${j}]`, `no executor with id '${id}'`);
+    });
+    return placement;
+  });
+  return {
+    executors,
+    placements,
+    ...(o['switchCostMs'] === undefined ? {} : { switchCostMs: asNumber(o['switchCostMs'], `${path}.switchCostMs`, { min: 0 }) }),
+    ...(o['maxQueueLength'] === undefined ? {} : { maxQueueLength: asNumber(o['maxQueueLength'], `${path}.maxQueueLength`, { min: 1, integer: true }) }),
+  };
+}
+
+function parseExecutor(value: unknown, path: string): SimExecutor {
+  const o = asObject(value, path);
+  onlyKeys(o, path, ['id', 'kind', 'cores']);
+  return {
+    id: asString(o['id'], `${path}.id`),
+    kind: asOneOf(o['kind'], `${path}.kind`, ['cpu', 'gpu'] as const),
+    cores: asNumber(o['cores'], `${path}.cores`, { min: 1, integer: true }),
+  };
+}
+
+function parsePlacement(value: unknown, path: string): SimPlacement {
+  const o = asObject(value, path);
+  onlyKeys(o, path, ['model', 'version', 'executors', 'threads', 'batching', 'maxQueueLength']);
+  const executors = asArray(o['executors'], `${path}.executors`).map((id, j) => asString(id, `${path}.executors[${j}]`));
+  if (executors.length === 0) invalid(`${path}.executors`, 'needs at least one executor id');
+  return {
+    model: asString(o['model'], `${path}.model`),
+    ...(o['version'] === undefined ? {} : { version: asString(o['version'], `${path}.version`) }),
+    executors,
+    ...(o['threads'] === undefined ? {} : { threads: asNumber(o['threads'], `${path}.threads`, { min: 1, integer: true }) }),
+    ...(o['batching'] === undefined || o['batching'] === null ? {} : { batching: parseBatching(o['batching'], `${path}.batching`) }),
+    ...(o['maxQueueLength'] === undefined ? {} : { maxQueueLength: asNumber(o['maxQueueLength'], `${path}.maxQueueLength`, { min: 1, integer: true }) }),
+  };
+}
+
+function parseBatching(value: unknown, path: string): SimBatching {
+  const o = asObject(value, path);
+  onlyKeys(o, path, ['maxBatchSize', 'maxQueueDelayMs', 'preferredBatchSizes']);
+  const maxBatchSize = asNumber(o['maxBatchSize'], `${path}.maxBatchSize`, { min: 1, integer: true });
+  const batching = { maxBatchSize, maxQueueDelayMs: asNumber(o['maxQueueDelayMs'] ?? 0, `${path}.maxQueueDelayMs`, { min: 0 }) };
+  if (o['preferredBatchSizes'] === undefined) return batching;
+  const preferredBatchSizes = asArray(o['preferredBatchSizes'], `${path}.preferredBatchSizes`).map((n, i) =>
+    asNumber(n, `${path}.preferredBatchSizes[${i}]`, { min: 1, integer: true }),
+  );
+  return { ...batching, preferredBatchSizes };
+}

@@ -1,0 +1,124 @@
+// Mutable state of one simulation run: requests, per-model runtimes (batcher + stats), instances, executors, streams.
+
+import type { ExecutorKind } from '../profiler/profile.js';
+import type { BatchItem, Batcher } from '../scheduler/batcher.js';
+import type { UniformSource } from './random-variates.js';
+import type { ArrivalGenerator } from './arrivals.js';
+import { LatencyHistogram } from './latency-histogram.js';
+import type { SimModelResult } from './sim-result.js';
+import type { ServiceTimeSampler } from './service-time.js';
+
+/** Event tags: the event queue holds the entity itself, so no event object is allocated per event. */
+export const ARRIVAL = 0;
+export const BATCH_DONE = 1;
+export const WAKE = 2;
+
+export interface SimRequest extends BatchItem {
+  readonly sloMs: number | undefined;
+  readonly measured: boolean;
+  dispatchedAtMs: number;
+}
+
+export interface SimBatch {
+  readonly instance: SimInstance;
+  readonly items: readonly SimRequest[];
+  readonly rows: number;
+}
+
+export interface SimInstance {
+  readonly model: SimModel;
+  readonly executor: SimExecutorState;
+  readonly sampler: ServiceTimeSampler;
+  busy: boolean;
+}
+
+export class SimStream {
+  readonly tag = ARRIVAL;
+  constructor(
+    readonly model: SimModel,
+    readonly arrivals: ArrivalGenerator,
+    readonly rows: number,
+    readonly sloMs: number | undefined,
+  ) {}
+}
+
+export class SimExecutorState {
+  readonly tag = BATCH_DONE;
+  /** Batches sent to this worker and not started yet: it runs them one at a time, first come first served. */
+  readonly waiting: SimBatch[] = [];
+  running: SimBatch | undefined;
+  startedAtMs = 0;
+  lastModel: SimModel | undefined;
+  busyMs = 0;
+  batches = 0;
+  switches = 0;
+  constructor(
+    readonly id: string,
+    readonly kind: ExecutorKind,
+    readonly cores: number,
+    readonly rng: UniformSource,
+  ) {}
+}
+
+export class SimModel {
+  readonly tag = WAKE;
+  readonly instances: SimInstance[] = [];
+  /** Time of the one pending wake-up timer (as VersionRuntime keeps one), Infinity when none. */
+  wakeAtMs = Infinity;
+  arrived = 0;
+  completed = 0;
+  rejected = 0;
+  dropped = 0;
+  withSlo = 0;
+  sloMet = 0;
+  queueMsSum = 0;
+  batches = 0;
+  batchRowsSum = 0;
+  readonly batchRows: number[] = [];
+  readonly latency = new LatencyHistogram();
+
+  constructor(
+    readonly name: string,
+    readonly batcher: Batcher<SimRequest>,
+    readonly maxQueueLength: number,
+  ) {}
+
+  recordDone(r: SimRequest, nowMs: number): void {
+    if (!r.measured) return;
+    const latencyMs = nowMs - r.enqueuedAtMs;
+    this.completed += 1;
+    this.queueMsSum += r.dispatchedAtMs - r.enqueuedAtMs;
+    this.latency.record(latencyMs);
+    if (r.sloMs !== undefined && latencyMs <= r.sloMs) this.sloMet += 1;
+  }
+
+  recordBatch(rows: number): void {
+    this.batches += 1;
+    this.batchRowsSum += rows;
+    this.batchRows[rows] = (this.batchRows[rows] ?? 0) + 1;
+  }
+
+  result(measuredMs: number): SimModelResult {
+    const perS = (n: number): number => (measuredMs > 0 ? (n * 1000) / measuredMs : 0);
+    const h = this.latency;
+    const batchRows: Record<string, number> = {};
+    this.batchRows.forEach((count, rows) => {
+      if (count > 0) batchRows[String(rows)] = count;
+    });
+    return {
+      model: this.name,
+      arrived: this.arrived,
+      completed: this.completed,
+      rejected: this.rejected,
+      dropped: this.dropped,
+      offeredPerS: perS(this.arrived),
+      throughputPerS: perS(this.completed),
+      latency: { meanMs: h.meanMs, p50Ms: h.quantileMs(0.5), p95Ms: h.quantileMs(0.95), p99Ms: h.quantileMs(0.99), maxMs: h.maxMs },
+      meanQueueMs: this.completed === 0 ? NaN : this.queueMsSum / this.completed,
+      ...(this.withSlo === 0 ? {} : { sloAttainment: this.sloMet / this.withSlo }),
+      batches: this.batches,
+      meanBatchRows: this.batches === 0 ? NaN : this.batchRowsSum / this.batches,
+      batchRows,
+    };
+  }
+}

@@ -1,0 +1,243 @@
+// Discrete-event simulator: drives the live server's batchers (DynamicBatcher, SingleBatcher) with profile-driven executors.
+
+import { ServingError } from '../core/errors.js';
+import { SeededRandom, hashString } from '../onnx/seeded-random.js';
+import type { ModelProfile } from '../profiler/profile.js';
+import { DynamicBatcher } from '../scheduler/batchers/dynamic-batcher.js';
+import { SingleBatcher } from '../scheduler/batchers/single-batcher.js';
+import { createArrivals } from './arrivals.js';
+import { DEFAULT_MAX_QUEUE_LENGTH, type SimCluster, type SimPlacement } from './cluster.js';
+import { EventQueue } from './event-queue.js';
+import { invalid } from './input-fields.js';
+import { ServiceTimeSampler, type ServiceTimeOptions } from './service-time.js';
+import {
+  ARRIVAL,
+  BATCH_DONE,
+  type SimBatch,
+  SimExecutorState,
+  type SimInstance,
+  SimModel,
+  type SimRequest,
+  SimStream,
+} from './sim-entities.js';
+import type { SimResult } from './sim-result.js';
+import { VirtualClock } from './virtual-clock.js';
+import type { Workload } from './workload.js';
+
+export interface SimOptions {
+  /** Arrivals are generated in [0, durationMs). */
+  readonly durationMs: number;
+  /** Requests arriving before this are simulated but not measured; utilisation is measured from here too. */
+  readonly warmupMs: number;
+  readonly seed: number;
+  /** Stop generating arrivals after this many requests (warm-up included); the measured window ends there. */
+  readonly maxRequests?: number;
+  /** After arrivals end, keep running at most this long so queued requests finish; the rest count as dropped. Default 60 000 ms. */
+  readonly drainMs?: number;
+  readonly service?: ServiceTimeOptions;
+}
+
+const DEFAULT_DRAIN_MS = 60_000;
+
+type Entity = SimStream | SimExecutorState | SimModel;
+
+/*
+ * Mirrors VersionRuntime + the worker processes:
+ *
+ *  stream ──arrival──► model batcher ──next(now)──► free instance ──batch──► executor FCFS queue ──► running
+ *           (reject if   (run / wait: timer            (busy until its         (one batch at a time,   │
+ *            queue full)  event / empty)               batch completes)         all models)           │
+ *                  ▲                                                                                   │
+ *                  └───────────────────── pump() on completion ◄── completion event after sampled time ┘
+ */
+export function simulate(cluster: SimCluster, workload: Workload, profiles: readonly ModelProfile[], options: SimOptions): SimResult {
+  checkOptions(options);
+  const clock = new VirtualClock();
+  const queue = new EventQueue<Entity>();
+  const warmupMs = options.warmupMs;
+  let arrivalsEndMs = options.durationMs;
+  const switchCostMs = cluster.switchCostMs ?? 0;
+  const rng = (label: string): SeededRandom => new SeededRandom(hashString(`${options.seed}/${label}`));
+
+  const executors = new Map(cluster.executors.map((e) => [e.id, new SimExecutorState(e.id, e.kind, e.cores, rng(`executor/${e.id}`))]));
+  const models = new Map<string, SimModel>();
+  cluster.placements.forEach((p, i) => models.set(p.model, buildModel(p, i, cluster, executors, profiles, options.service ?? {})));
+
+  workload.streams.forEach((s, i) => {
+    const where = `workload.streams[${i}]`;
+    const model = models.get(s.model);
+    if (model === undefined) invalid(`${where}.model`, `model '${s.model}' has no placement in the cluster`);
+    const rows = s.rows ?? 1;
+    const max = cluster.placements.find((p) => p.model === s.model)?.batching?.maxBatchSize;
+    if (max !== undefined && rows > max) invalid(`${where}.rows`, `${rows} rows exceed the model's maxBatchSize ${max}`);
+    const endMs = Math.min(s.endMs ?? Infinity, options.durationMs);
+    const stream = new SimStream(model, createArrivals(s.arrival, rng(`stream/${i}/${s.model}`), s.startMs ?? 0, endMs), rows, s.sloMs ?? workload.sloMs?.[s.model]);
+    const first = stream.arrivals.next();
+    if (first < Infinity) queue.push(first, stream);
+  });
+
+  /** Busy time of [fromMs, toMs) inside the measured window. */
+  const measuredOverlap = (fromMs: number, toMs: number): number => Math.max(0, Math.min(toMs, arrivalsEndMs) - Math.max(fromMs, warmupMs));
+
+  function start(ex: SimExecutorState, batch: SimBatch, nowMs: number): void {
+    const model = batch.instance.model;
+    let serviceMs = batch.instance.sampler.sampleMs(batch.rows, ex.rng);
+    const switched = ex.lastModel !== undefined && ex.lastModel !== model;
+    if (switched) serviceMs += switchCostMs;
+    if (nowMs >= warmupMs && nowMs < arrivalsEndMs) {
+      ex.batches += 1;
+      if (switched) ex.switches += 1;
+    }
+    ex.lastModel = model;
+    ex.running = batch;
+    ex.startedAtMs = nowMs;
+    queue.push(nowMs + serviceMs, ex);
+  }
+
+  function dispatch(inst: SimInstance, items: readonly SimRequest[], nowMs: number): void {
+    inst.busy = true;
+    let rows = 0;
+    for (const r of items) {
+      rows += r.rows;
+      r.dispatchedAtMs = nowMs;
+    }
+    if (nowMs >= warmupMs && nowMs < arrivalsEndMs) inst.model.recordBatch(rows);
+    const batch: SimBatch = { instance: inst, items, rows };
+    const ex = inst.executor;
+    if (ex.running === undefined) start(ex, batch, nowMs);
+    else ex.waiting.push(batch);
+  }
+
+  // VersionRuntime.pump: offer each free instance, in order, a batch; stop at the first 'empty' or 'wait'.
+  function pump(m: SimModel, nowMs: number): void {
+    for (const inst of m.instances) {
+      if (inst.busy) continue;
+      const d = m.batcher.next(nowMs);
+      if (d.kind === 'empty') break;
+      if (d.kind === 'wait') {
+        // One timer per model, replaced only by an earlier one (VersionRuntime.scheduleWake).
+        if (d.untilMs < m.wakeAtMs) {
+          m.wakeAtMs = d.untilMs;
+          queue.push(d.untilMs, m);
+        }
+        break;
+      }
+      dispatch(inst, d.items, nowMs);
+    }
+  }
+
+  let requests = 0;
+  let events = 0;
+  const maxRequests = options.maxRequests ?? Infinity;
+  const stopAtMs = (): number => arrivalsEndMs + (options.drainMs ?? DEFAULT_DRAIN_MS);
+
+  while (queue.size > 0 && queue.peekTimeMs() <= stopAtMs()) {
+    const nowMs = queue.peekTimeMs();
+    const e = queue.pop() as Entity;
+    clock.advanceTo(nowMs);
+    events += 1;
+    if (e.tag === ARRIVAL) {
+      if (requests >= maxRequests) continue;
+      requests += 1;
+      if (requests === maxRequests) arrivalsEndMs = Math.min(arrivalsEndMs, nowMs);
+      const m = e.model;
+      const measured = nowMs >= warmupMs && nowMs < arrivalsEndMs;
+      if (measured) {
+        m.arrived += 1;
+        if (e.sloMs !== undefined) m.withSlo += 1;
+      }
+      // The live server checks the batcher's size only; running requests do not count against the bound.
+      if (m.batcher.size >= m.maxQueueLength) {
+        if (measured) m.rejected += 1;
+      } else {
+        m.batcher.enqueue({ rows: e.rows, shapeKey: '', enqueuedAtMs: nowMs, sloMs: e.sloMs, measured, dispatchedAtMs: NaN });
+        pump(m, nowMs);
+      }
+      const next = e.arrivals.next();
+      if (next < Infinity) queue.push(next, e);
+    } else if (e.tag === BATCH_DONE) {
+      const batch = e.running as SimBatch;
+      e.busyMs += measuredOverlap(e.startedAtMs, nowMs);
+      e.running = undefined;
+      // The worker starts its next queued batch before the front end even sees this response.
+      const next = e.waiting.shift();
+      if (next !== undefined) start(e, next, nowMs);
+      const m = batch.instance.model;
+      batch.instance.busy = false;
+      for (const r of batch.items) m.recordDone(r, nowMs);
+      pump(m, nowMs);
+    } else if (nowMs === e.wakeAtMs) {
+      e.wakeAtMs = Infinity;
+      pump(e, nowMs);
+    }
+  }
+
+  const endedAtMs = queue.size > 0 ? stopAtMs() : clock.nowMs();
+  for (const ex of executors.values()) {
+    if (ex.running === undefined) continue;
+    ex.busyMs += measuredOverlap(ex.startedAtMs, endedAtMs);
+    for (const b of [ex.running, ...ex.waiting]) for (const r of b.items) if (r.measured) b.instance.model.dropped += 1;
+  }
+  for (const m of models.values()) for (const r of m.batcher.remove(() => true)) if (r.measured) m.dropped += 1;
+
+  const measuredMs = Math.max(0, arrivalsEndMs - warmupMs);
+  return {
+    seed: options.seed,
+    warmupMs,
+    arrivalsEndMs,
+    measuredMs,
+    endedAtMs,
+    requests,
+    events,
+    models: [...models.values()].map((m) => m.result(measuredMs)),
+    executors: [...executors.values()].map((ex) => ({
+      id: ex.id,
+      kind: ex.kind,
+      utilisation: measuredMs > 0 ? ex.busyMs / measuredMs : 0,
+      batches: ex.batches,
+      switches: ex.switches,
+    })),
+  };
+}
+
+function checkOptions(o: SimOptions): void {
+  if (!(o.durationMs > 0) || !Number.isFinite(o.durationMs)) invalid('options.durationMs', `expected a finite number > 0, got ${o.durationMs}`);
+  if (!(o.warmupMs >= 0) || o.warmupMs >= o.durationMs) invalid('options.warmupMs', `expected 0 <= warmupMs < durationMs (${o.durationMs}), got ${o.warmupMs}`);
+  if (!Number.isInteger(o.seed)) invalid('options.seed', `expected an integer, got ${o.seed}`);
+  if (o.maxRequests !== undefined && !(o.maxRequests >= 1)) invalid('options.maxRequests', `expected a number >= 1, got ${o.maxRequests}`);
+  if (o.drainMs !== undefined && !(o.drainMs >= 0)) invalid('options.drainMs', `expected a number >= 0, got ${o.drainMs}`);
+}
+
+function buildModel(
+  p: SimPlacement,
+  index: number,
+  cluster: SimCluster,
+  executors: ReadonlyMap<string, SimExecutorState>,
+  profiles: readonly ModelProfile[],
+  service: ServiceTimeOptions,
+): SimModel {
+  const where = `cluster.placements[${index}]`;
+  const batcher = p.batching === undefined ? new SingleBatcher<SimRequest>() : new DynamicBatcher<SimRequest>(p.batching);
+  const model = new SimModel(p.model, batcher, p.maxQueueLength ?? cluster.maxQueueLength ?? DEFAULT_MAX_QUEUE_LENGTH);
+  const samplers = new Map<string, ServiceTimeSampler>();
+  p.executors.forEach((id, j) => {
+    const executor = executors.get(id);
+    if (executor === undefined) invalid(`${where}.executors[${j}]`, `no executor with id '${id}'`);
+    const threads = p.threads ?? executor.cores;
+    const key = `${executor.kind}/${threads}`;
+    let sampler = samplers.get(key);
+    if (sampler === undefined) samplers.set(key, (sampler = new ServiceTimeSampler(findProfile(p, where, executor.kind, profiles), threads, service)));
+    model.instances.push({ model, executor, sampler, busy: false });
+  });
+  return model;
+}
+
+function findProfile(p: SimPlacement, where: string, kind: string, profiles: readonly ModelProfile[]): ModelProfile {
+  const matches = profiles.filter((x) => x.model === p.model && x.executorKind === kind && (p.version === undefined || x.version === p.version));
+  const version = p.version === undefined ? '' : ` version '${p.version}'`;
+  if (matches.length === 0) throw new ServingError('INVALID_ARGUMENT', `${where}: no profile of model '${p.model}'${version} for a '${kind}' executor`);
+  if (matches.length > 1) {
+    invalid(`${where}.version`, `model '${p.model}' has profiles of several versions (${matches.map((x) => x.version).join(', ')}) for '${kind}'; choose one`);
+  }
+  return matches[0] as ModelProfile;
+}
