@@ -19,6 +19,25 @@ export interface ProfilePoint {
   readonly latency: LatencyStats;
   /** Rows per second when runs go back to back. */
   readonly throughputPerS: number;
+  /** Whether the median's 95% confidence interval met the target before the cell's budget ran out. */
+  readonly converged?: boolean;
+  /** Median of (round trip seen by the caller − time inside session.run): protocol and copy cost per run, ms. */
+  readonly overheadP50Ms?: number;
+}
+
+/** A cell of the sweep that was not measured, and why (budget, or the error the run gave). */
+export interface SkippedCell {
+  readonly batchSize: number;
+  readonly threads: number;
+  readonly reason: string;
+}
+
+/** Identity of the model file a profile was measured on, to tell whether the profile still applies. */
+export interface ProfileSource {
+  readonly sizeBytes: number;
+  readonly mtimeMs: number;
+  /** SHA-256 of the file's first and last MiB (the whole file when smaller). */
+  readonly sampleSha256: string;
 }
 
 /**
@@ -46,6 +65,14 @@ export interface ModelProfile {
   readonly memGrowthBytes: number;
   readonly points: readonly ProfilePoint[];
   readonly fit: LatencyFit;
+  /** The model file measured; absent in profiles not measured from a file (synthetic ones). */
+  readonly source?: ProfileSource;
+  /** Cells of the planned sweep that were not measured. */
+  readonly skipped?: readonly SkippedCell[];
+  /** Wall time of the whole sweep, ms. */
+  readonly sweepMs?: number;
+  /** Caveats a reader should know, e.g. "worker memory not measured". */
+  readonly notes?: readonly string[];
 }
 
 /** Latency the fit predicts for batch `b` on `c` cores, ms. */

@@ -55,7 +55,6 @@ function mmpp(
         const candidate = rate > 0 ? t + exponential(rng, MS_PER_S / rate) : Infinity;
         if (candidate < switchAtMs) return within((t = candidate));
         t = switchAtMs;
-        if (t === Infinity) return Infinity;
         state ^= 1;
         switchAtMs = t + exponential(rng, meanDwellMs[state] as number);
       }
@@ -78,7 +77,6 @@ function diurnal(
     next(): number {
       for (;;) {
         t += exponential(rng, meanGapMs);
-        if (t >= Infinity) return Infinity;
         const rate = minRatePerS + ((maxRatePerS - minRatePerS) * (1 - Math.cos((2 * Math.PI * (t - phaseMs)) / periodMs))) / 2;
         if (rng.nextFloat() * maxRatePerS < rate) return within(t);
       }

@@ -1,6 +1,6 @@
 // Workload description for the simulator (JSON-serialisable): request streams per app and model, each with an arrival process.
 
-import { asArray, asNumber, asObject, asOneOf, asString, invalid, onlyKeys } from './input-fields.js';
+import { type NumberRule, asArray, asNumber, asObject, asOneOf, asString, invalid, onlyKeys } from './input-fields.js';
 
 export type ArrivalProcess =
   /** Exponential inter-arrival times. */
@@ -55,16 +55,19 @@ export function parseWorkload(value: unknown, path = 'workload'): Workload {
 function parseStream(value: unknown, path: string): WorkloadStream {
   const o = asObject(value, path);
   onlyKeys(o, path, STREAM_KEYS);
-  const opt = (key: string, rule: Parameters<typeof asNumber>[2]): Record<string, number> =>
-    o[key] === undefined ? {} : { [key]: asNumber(o[key], `${path}.${key}`, rule) };
+  const num = (key: string, rule: NumberRule): number | undefined => (o[key] === undefined ? undefined : asNumber(o[key], `${path}.${key}`, rule));
+  const rows = num('rows', { min: 1, integer: true });
+  const sloMs = num('sloMs', { above: 0 });
+  const startMs = num('startMs', { min: 0 });
+  const endMs = num('endMs', { min: 0 });
   const stream: WorkloadStream = {
     ...(o['app'] === undefined ? {} : { app: asString(o['app'], `${path}.app`) }),
     model: asString(o['model'], `${path}.model`),
     arrival: parseArrival(o['arrival'], `${path}.arrival`),
-    ...opt('rows', { min: 1, integer: true }),
-    ...opt('sloMs', { above: 0 }),
-    ...opt('startMs', { min: 0 }),
-    ...opt('endMs', { min: 0 }),
+    ...(rows === undefined ? {} : { rows }),
+    ...(sloMs === undefined ? {} : { sloMs }),
+    ...(startMs === undefined ? {} : { startMs }),
+    ...(endMs === undefined ? {} : { endMs }),
   };
   if (stream.startMs !== undefined && stream.endMs !== undefined && stream.endMs < stream.startMs) {
     invalid(`${path}.endMs`, `ends (${stream.endMs}) before it starts (${stream.startMs})`);
@@ -72,7 +75,7 @@ function parseStream(value: unknown, path: string): WorkloadStream {
   return stream;
 }
 
-function pair(v: unknown, path: string, rule: Parameters<typeof asNumber>[2]): [number, number] {
+function pair(v: unknown, path: string, rule: NumberRule): [number, number] {
   const a = asArray(v, path);
   if (a.length !== 2) invalid(path, `expected two numbers (state 0, state 1), got ${a.length}`);
   return [asNumber(a[0], `${path}[0]`, rule), asNumber(a[1], `${path}[1]`, rule)];
@@ -81,7 +84,7 @@ function pair(v: unknown, path: string, rule: Parameters<typeof asNumber>[2]): [
 export function parseArrival(value: unknown, path: string): ArrivalProcess {
   const o = asObject(value, path);
   const kind = asOneOf(o['kind'], `${path}.kind`, ARRIVAL_KINDS);
-  const num = (key: string, rule: Parameters<typeof asNumber>[2]): number => asNumber(o[key], `${path}.${key}`, rule);
+  const num = (key: string, rule: NumberRule): number => asNumber(o[key], `${path}.${key}`, rule);
   switch (kind) {
     case 'poisson':
     case 'deterministic':
