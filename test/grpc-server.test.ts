@@ -19,6 +19,10 @@ import { inferenceServiceDefinition } from '../src/frontend/grpc/inference-proto
 
 /** Fake engine: "add" sums/subtracts two FP32 vectors, "identity" echoes its inputs, "broken" throws an Error. */
 class FakeEngine implements EngineApi {
+  async modelProfile(): Promise<never> {
+    throw new ServingError('NOT_FOUND', 'no profiles in the fake engine');
+  }
+
   lastRequest: InferRequest | undefined;
   readonly loaded = new Set(['add', 'identity', 'broken']);
   readonly known = new Set(['add', 'identity', 'broken', 'cold']);

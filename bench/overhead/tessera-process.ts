@@ -49,7 +49,7 @@ async function stopChild(child: ChildProcess): Promise<void> {
 
 export async function startTesseraProcess(o: TesseraProcessOptions): Promise<TesseraProcess> {
   const args = [fileURLToPath(CLI_MAIN), 'serve', '--state-dir', o.stateDir, '--host', '127.0.0.1', '--http-port', '0', '--grpc-port', '0'];
-  args.push('--workers', String(o.workers), '--threads', String(o.intraOpThreads));
+  args.push('--workers', String(o.workers), '--threads', String(o.intraOpThreads), '--no-profile');
   if (o.repository !== undefined) args.push('--repository', o.repository);
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const tail: string[] = [];

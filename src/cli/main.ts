@@ -5,6 +5,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { join } from 'node:path';
 import pino from 'pino';
 import { inferCommand } from './infer-command.js';
+import { addProfileCommand } from './profile-command.js';
 import { defaultServerOptions } from './server-options.js';
 import { ensureZoo, packageVersion, startServer } from './server.js';
 
@@ -39,6 +40,9 @@ program
   .option('--drain-timeout-ms <n>', 'how long SIGTERM waits for in-flight requests, ms', int(0), d.drainTimeoutMs)
   .option('--unavailable-timeout-ms <n>', 'how long requests wait for a crashed worker to return, ms', int(1), d.unavailableTimeoutMs)
   .addOption(new Option('--log-level <level>', 'log level').choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default(d.logLevel))
+  .option('--no-profile', 'do not profile models in the background after they load')
+  .option('--profile-cell-budget-ms <n>', 'background profiling budget per batch-size × threads cell, ms', int(1), d.profileCellBudgetMs)
+  .option('--profile-model-budget-ms <n>', 'background profiling budget per model, ms', int(1), d.profileModelBudgetMs)
   .action(async (opts: Record<string, unknown>) => {
     const server = await startServer({
       repository: opts['repository'] as string | undefined,
@@ -57,6 +61,9 @@ program
       drainTimeoutMs: opts['drainTimeoutMs'] as number,
       unavailableTimeoutMs: opts['unavailableTimeoutMs'] as number,
       logLevel: opts['logLevel'] as string,
+      backgroundProfile: opts['profile'] !== false,
+      profileCellBudgetMs: opts['profileCellBudgetMs'] as number,
+      profileModelBudgetMs: opts['profileModelBudgetMs'] as number,
     });
     for (const sig of ['SIGTERM', 'SIGINT'] as const) {
       process.once(sig, () => {
@@ -99,6 +106,8 @@ program
       json: opts['json'] === true,
     });
   });
+
+addProfileCommand(program, { stateDir: d.stateDir });
 
 program.parseAsync().catch((e: unknown) => {
   process.stderr.write(`tessera: ${e instanceof Error ? e.message : String(e)}\n`);

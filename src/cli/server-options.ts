@@ -31,6 +31,11 @@ export interface ServerOptions {
   /** How long queued requests wait for a crashed worker to come back before failing, in ms. */
   readonly unavailableTimeoutMs: number;
   readonly logLevel: string;
+  /** Profile each model version in the background after it loads (on a dedicated worker process). */
+  readonly backgroundProfile: boolean;
+  /** Background profiling budget per sweep cell and per model, ms. */
+  readonly profileCellBudgetMs: number;
+  readonly profileModelBudgetMs: number;
 }
 
 export function defaultServerOptions(): ServerOptions {
@@ -53,5 +58,8 @@ export function defaultServerOptions(): ServerOptions {
     drainTimeoutMs: 30_000,
     unavailableTimeoutMs: 10_000,
     logLevel: 'info',
+    backgroundProfile: true,
+    profileCellBudgetMs: 2000,
+    profileModelBudgetMs: 20_000,
   };
 }

@@ -12,6 +12,8 @@ import { WorkerPool } from '../executor/worker-pool.js';
 import { startGrpcServer } from '../frontend/grpc/grpc-server.js';
 import { buildHttpServer } from '../frontend/http/http-server.js';
 import { Metrics } from '../frontend/metrics.js';
+import { BackgroundProfiler } from '../profiler/background-profiler.js';
+import { ProfileStore } from '../profiler/profile-store.js';
 import { ModelRepository } from '../repository/model-repository.js';
 import { generateZoo } from '../repository/zoo/generate-zoo.js';
 import { progressBar } from './progress.js';
@@ -74,7 +76,16 @@ export async function startServer(o: ServerOptions, loggerOverride?: Logger): Pr
   const runDir = mkdtempSync(join(tmpdir(), 'tessera-'));
   const pool = new WorkerPool();
   await pool.start(o.workers, { runDir });
+  const profileStore = new ProfileStore({ stateDir: o.stateDir, repositoryDir, logger });
+  const background = o.backgroundProfile
+    ? new BackgroundProfiler({ store: profileStore, logger, budget: { maxCellMs: o.profileCellBudgetMs, maxModelMs: o.profileModelBudgetMs } })
+    : undefined;
   const engine = new Engine({
+    profiles: {
+      profiles: async (model, version) => (version === undefined ? await profileStore.forModel(model) : await profileStore.get(model, version)).profiles,
+      background: (model) => (background?.status() ?? []).filter((e) => e.model === model),
+      versionReady: (target) => background?.enqueue(target),
+    },
     repository,
     pool: adaptPool(pool),
     clock: systemClock,
@@ -109,6 +120,7 @@ export async function startServer(o: ServerOptions, loggerOverride?: Logger): Pr
       logger.info('draining in-flight requests');
       await engine.drain(o.drainTimeoutMs);
       await Promise.allSettled([http.close(), grpc?.close()]);
+      await background?.stop();
       await pool.stop();
       metrics.close();
       rmSync(runDir, { recursive: true, force: true });

@@ -1,5 +1,6 @@
 // The one API front ends, the CLI and benchmarks call. Front ends never reach past it into internals.
 
+import type { ModelProfile } from '../profiler/profile.js';
 import type {
   InferRequest,
   InferResponse,
@@ -25,4 +26,13 @@ export interface EngineApi {
   unloadModel(name: string, options?: { unloadDependents?: boolean }): Promise<void>;
   /** All models when name is absent. Throws NOT_FOUND for an unknown model. */
   statistics(name?: string, version?: string): ModelStatistics[];
+  /** Stored latency profiles of a model (one version or all). NOT_FOUND for an unknown model or no profile yet. */
+  modelProfile(name: string, version?: string): Promise<ModelProfileAnswer>;
+}
+
+export interface ModelProfileAnswer {
+  readonly model: string;
+  readonly profiles: readonly ModelProfile[];
+  /** Background profiling state of each version, when the server profiles in the background. */
+  readonly background?: readonly { readonly version: string; readonly state: string; readonly reason?: string }[];
 }

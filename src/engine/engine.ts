@@ -2,10 +2,12 @@
 
 import type { Clock } from '../core/clock.js';
 import { ServingError, toServingError } from '../core/errors.js';
+import type { ModelProfile } from '../profiler/profile.js';
 import type {
   InferRequest,
   InferResponse,
   ModelMetadata,
+  TensorSpec,
   ModelStatistics,
   RepositoryIndexEntry,
   ServerMetadata,
@@ -19,7 +21,7 @@ import { DynamicBatcher } from '../scheduler/batchers/dynamic-batcher.js';
 import { SingleBatcher } from '../scheduler/batchers/single-batcher.js';
 import type { Batcher } from '../scheduler/batcher.js';
 import { requestDone } from './channels.js';
-import type { EngineApi } from './engine-api.js';
+import type { EngineApi, ModelProfileAnswer } from './engine-api.js';
 import type { ExecutorPool } from './executor-pool.js';
 import { ModelStats } from './model-stats.js';
 import { type ModelSignature, modelSignature } from './model-signature.js';
@@ -51,7 +53,15 @@ export interface EngineDefaults {
   readonly unavailableTimeoutMs: number;
 }
 
+/** Where stored profiles come from and where newly ready versions are sent to be profiled. */
+export interface ProfileSource {
+  profiles(model: string, version: string | undefined): Promise<readonly ModelProfile[]>;
+  background(model: string): readonly { readonly version: string; readonly state: string; readonly reason?: string }[];
+  versionReady(target: { model: string; version: string; path: string; maxBatchSize: number; inputs: readonly TensorSpec[] }): void;
+}
+
 export interface EngineOptions {
+  readonly profiles?: ProfileSource;
   readonly repository: RepositorySource;
   readonly pool: ExecutorPool;
   readonly clock: Clock;
@@ -178,6 +188,18 @@ export class Engine implements EngineApi {
     return [...this.stats.entries()]
       .filter(([key]) => key.startsWith(`${model}@`) && (v === undefined || key === `${model}@${v}`))
       .map(([, s]) => s.snapshot());
+  }
+
+  async modelProfile(name: string, version?: string): Promise<ModelProfileAnswer> {
+    const { model, v } = this.known(name, version);
+    const source = this.o.profiles;
+    const profiles = (await source?.profiles(model, v === undefined ? undefined : String(v))) ?? [];
+    const background = (source?.background(model) ?? []).filter((b) => v === undefined || b.version === String(v));
+    if (profiles.length === 0) {
+      const state = background.map((b) => `version ${b.version} ${b.state}${b.reason === undefined ? '' : `: ${b.reason}`}`).join('; ');
+      throw new ServingError('NOT_FOUND', `model '${name}' has no profile yet${state === '' ? '' : ` (${state})`}`);
+    }
+    return { model, profiles, ...(background.length === 0 ? {} : { background }) };
   }
 
   /** Stop taking requests, let everything queued or running finish (up to `timeoutMs`). */
@@ -309,6 +331,7 @@ export class Engine implements EngineApi {
       }
       versions.set(version, { runtime, signature, config: m.config });
       this.lifecycle.ready(m.name, version);
+      this.o.profiles?.versionReady({ model: m.name, version: String(version), path, maxBatchSize: signature.maxBatchSize, inputs: signature.inputs });
       this.o.logger.info(
         { model: m.name, version, instances: executors.map((e) => e.id), loadMs: Math.round(this.o.clock.nowMs() - t0), maxBatchSize: signature.maxBatchSize },
         'model ready',

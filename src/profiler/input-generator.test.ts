@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import type { TensorSpec } from '../core/inference.js';
-import { concreteShape, generateInputs } from './input-generator.js';
+import { concreteShape, firstRows, generateInputs } from './input-generator.js';
 
 const specs: TensorSpec[] = [
   { name: 'image', datatype: 'FP32', shape: [-1, 3, 4, 4] },
@@ -42,4 +42,12 @@ it('gives the same inputs for the same seed and different ones for another', () 
   const c = generateInputs(specs, 2, 43);
   assert.deepEqual(a, b);
   assert.notDeepEqual(a[0]?.data, c[0]?.data);
+});
+
+it('takes smaller batches as leading rows of a larger one', () => {
+  const full = generateInputs(specs, 8, 5);
+  const two = firstRows(full, 2);
+  assert.deepEqual(two.map((t) => t.shape[0]), [2, 2, 2, 2, 2, 2, 2]);
+  assert.deepEqual([...(two[0]?.data as Float32Array)], [...(full[0]?.data as Float32Array).slice(0, 2 * 48)]);
+  assert.deepEqual(two[6]?.data, (full[6]?.data as string[]).slice(0, 4));
 });

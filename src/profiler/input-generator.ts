@@ -101,3 +101,13 @@ function halfBits(v: number): number {
   return ((exponent + 15) << 10) + mantissa;
 }
 
+/** The first `batchSize` rows of batched tensors (views, no copy), so one generation serves every smaller batch. */
+export function firstRows(tensors: readonly Tensor[], batchSize: number): Tensor[] {
+  return tensors.map((t) => {
+    const rows = t.shape[0] ?? 0;
+    if (batchSize >= rows) return t;
+    const perRow = rows === 0 ? 0 : t.data.length / rows;
+    const data = Array.isArray(t.data) ? t.data.slice(0, batchSize * perRow) : t.data.subarray(0, batchSize * perRow);
+    return { ...t, shape: [batchSize, ...t.shape.slice(1)], data };
+  });
+}

@@ -26,6 +26,7 @@ export async function startE2eServer(repo: TempRepository, overrides: Partial<Se
     workers: 2,
     intraOpThreads: 1,
     logLevel: 'silent',
+    backgroundProfile: false,
     ...overrides,
   };
   const logger = pino({ level: process.env['TESSERA_E2E_LOG'] ?? options.logLevel });

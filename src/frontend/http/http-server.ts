@@ -121,6 +121,10 @@ export function buildHttpServer(engine: EngineApi, o: HttpServerOptions) {
     return {};
   });
 
+  const profile = (req: FastifyRequest<{ Params: ModelParams }>) => engine.modelProfile(req.params.model, req.params.version);
+  app.get('/v2/models/:model/profile', profile);
+  app.get('/v2/models/:model/versions/:version/profile', profile);
+
   const stats = (req: FastifyRequest<{ Params: Partial<ModelParams> }>) => ({
     model_stats: engine.statistics(req.params.model, req.params.version),
   });

@@ -1,0 +1,180 @@
+// Performance-model validation (npm run bench:perfmodel): Poisson load on the live server for co-located zoo models
+// under each sharing mode it has, side by side with the analytic predictor and the simulator; writes
+// bench/results/perfmodel.json, docs/perfmodel.md (Validation) and the README block, and prints the table.
+
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { progressBar } from '../../src/cli/progress.js';
+import type { ModelProfile } from '../../src/profiler/profile.js';
+import { scaleCheckScenario } from '../../src/sim/scale-check.js';
+import { simulate } from '../../src/sim/simulator.js';
+import { repoRoot } from '../lib/repo-root.js';
+import { type MeasuredCase, measureCase } from './measure-case.js';
+import { prepareZoo, writeModeRepository } from './mode-repository.js';
+import { type OverheadProbe, probeOverhead } from './probe-overhead.js';
+import { predictCase } from './predictions.js';
+import { profileModels } from './profile-models.js';
+import { type ServerProcess, startServerProcess } from './server-process.js';
+import { buildValidationReport } from './build-report.js';
+import {
+  MODES_NOT_IN_SERVER,
+  MODEL_SETS,
+  QUICK_UTILISATIONS,
+  SERVER_MODES,
+  type ServerMode,
+  UTILISATIONS,
+  type ValidationCase,
+  allModels,
+  validationCases,
+} from './validation-cases.js';
+import { writeValidationDocs } from './validation-docs.js';
+
+const WORKERS = 1;
+/** Intra-op threads: one, so the second core is left to the front end and the load generator (see docs). */
+const DEFAULT_THREADS = 1;
+const DEFAULT_WINDOW_S = 15;
+const WARMUP_MS = 2_000;
+const QUICK_WINDOW_S = 5;
+/** Open loop: an arrival is never delayed, only skipped (and counted) if this many requests are outstanding. */
+const MAX_IN_FLIGHT = 64;
+const PROBE = { requests: 150, warmupRequests: 10, meanThinkMs: 10 } as const;
+const SIM_REQUESTS = 100_000;
+const SEED = 7;
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    threads: { type: 'string', default: String(DEFAULT_THREADS) },
+    'window-s': { type: 'string' },
+    'state-dir': { type: 'string' },
+    'no-docs': { type: 'boolean', default: false },
+  },
+});
+const log = (m: string): void => void process.stderr.write(`${m}\n`);
+
+interface ModeRun {
+  readonly mode: ServerMode;
+  readonly overheads: OverheadProbe[];
+  readonly cases: { readonly c: ValidationCase; readonly measured: MeasuredCase }[];
+}
+
+function serviceB1Ms(profiles: readonly ModelProfile[], threads: number): (model: string) => number {
+  return (model) => {
+    const p = profiles.find((x) => x.model === model)?.points.find((q) => q.batchSize === 1 && q.threads === threads);
+    if (p === undefined) throw new Error(`no batch-1 profile point of ${model} at ${threads} thread(s)`);
+    return p.latency.meanMs;
+  };
+}
+
+function timeScaleCheck(): { seconds: number; requests: number; events: number; executors: number } {
+  const s = scaleCheckScenario();
+  const t0 = performance.now();
+  const r = simulate(s.cluster, s.workload, s.profiles, s.options);
+  return { seconds: (performance.now() - t0) / 1000, requests: r.requests, events: r.events, executors: r.executors.length };
+}
+
+async function main(): Promise<void> {
+  const threads = Number(args.threads);
+  if (!Number.isInteger(threads) || threads < 1) throw new Error('--threads must be an integer >= 1');
+  const quick = args.quick === true;
+  const windowS = Number(args['window-s'] ?? (quick ? QUICK_WINDOW_S : DEFAULT_WINDOW_S));
+  if (!(windowS > 0)) throw new Error('--window-s must be > 0');
+  const stateDir = args['state-dir'] ?? join(tmpdir(), 'tessera-bench-state');
+  const zooDir = join(stateDir, 'zoo');
+  const runDir = await mkdtemp(join(tmpdir(), 'tessera-perfmodel-'));
+  const models = allModels();
+  const utilisations = quick ? QUICK_UTILISATIONS : UTILISATIONS;
+  const startedAt = new Date();
+  const loadAverageStart = loadavg();
+
+  let server: ServerProcess | undefined;
+  // A crash must not leave a server (and its worker) running: SIGTERM lets it stop its worker.
+  process.on('exit', () => {
+    if (server !== undefined) process.kill(server.pid, 'SIGTERM');
+  });
+  const progress = progressBar('perfmodel', log);
+  const modeRuns: ModeRun[] = [];
+  let profiles: ModelProfile[];
+  let scale: ReturnType<typeof timeScaleCheck>;
+  try {
+    log(`perfmodel: preparing ${models.join(', ')} in ${zooDir}`);
+    await prepareZoo(zooDir, models);
+    profiles = await profileModels(models, zooDir, runDir, threads, (label) => log(`perfmodel: ${label}`));
+    const serviceMs = serviceB1Ms(profiles, threads);
+    log('perfmodel: timing the simulator scale check (1M requests, 100 executors)');
+    scale = timeScaleCheck();
+    const cases = validationCases(SERVER_MODES, MODEL_SETS, utilisations, serviceMs);
+    let done = 0;
+    for (const mode of SERVER_MODES) {
+      const repository = await writeModeRepository(join(runDir, `repo-${mode}`), zooDir, models, mode);
+      progress.update(done, cases.length, `start tessera (${mode})`);
+      server = await startServerProcess({ repository, stateDir: join(runDir, `state-${mode}`), workers: WORKERS, threads });
+      progress.update(done, cases.length, `overhead probe (${mode})`);
+      const overheads = await probeOverhead(server, models, serviceMs, { ...PROBE, seed: SEED });
+      const run: ModeRun = { mode, overheads, cases: [] };
+      for (const c of cases.filter((x) => x.mode === mode)) {
+        progress.update(done, cases.length, `${mode} ${c.models.join('+')} u=${c.utilisation}`);
+        const measured = await measureCase(server, c, { warmupMs: WARMUP_MS, durationMs: windowS * 1000, maxInFlight: MAX_IN_FLIGHT, seed: SEED + done });
+        run.cases.push({ c, measured });
+        done += 1;
+      }
+      modeRuns.push(run);
+      await server.stop();
+      server = undefined;
+    }
+    progress.update(done, cases.length, 'done');
+  } finally {
+    progress.stop();
+    await server?.stop();
+    await rm(runDir, { recursive: true, force: true });
+  }
+
+  log('perfmodel: predicting every case (analytic, simulator)');
+  const predicted = modeRuns.map((run) => {
+    const overhead = (model: string): number => run.overheads.find((o) => o.model === model)?.overheadMs ?? 0;
+    const setup = { profiles, threads, overheadMs: overhead, simRequests: SIM_REQUESTS, seed: SEED };
+    return { ...run, cases: run.cases.map((x) => ({ ...x, predictions: predictCase(x.c, setup) })) };
+  });
+  const wallS = Math.round((Date.now() - startedAt.getTime()) / 1000);
+  const report = buildValidationReport({
+    runs: predicted,
+    profiles,
+    threads,
+    scale,
+    meta: {
+      startedAt: startedAt.toISOString(),
+      wallS,
+      quick,
+      cores: availableParallelism(),
+      cpu: cpus()[0]?.model ?? 'unknown',
+      node: process.version,
+      loadAverageStart,
+      loadAverageEnd: loadavg(),
+      workers: WORKERS,
+      threads,
+      warmupMs: WARMUP_MS,
+      windowS,
+      maxInFlight: MAX_IN_FLIGHT,
+      simRequestsPerCase: SIM_REQUESTS,
+      utilisations,
+      modelSets: MODEL_SETS,
+      modesNotInServer: MODES_NOT_IN_SERVER,
+    },
+  });
+  const root = repoRoot();
+  const outFile = join(root, 'bench', 'results', 'perfmodel.json');
+  await mkdir(join(root, 'bench', 'results'), { recursive: true });
+  await writeFile(outFile, `${JSON.stringify(report.json, null, 2)}\n`);
+  if (args['no-docs'] !== true && !quick) {
+    const written = await writeValidationDocs(root, report.docs);
+    log(`perfmodel: wrote ${written.doc} (Validation) and the README block`);
+  }
+  process.stdout.write(`${report.printed}\n\nwritten to ${outFile}\n`);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`perfmodel benchmark failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});

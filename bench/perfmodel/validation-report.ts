@@ -1,0 +1,131 @@
+// Pure assembly of the validation report: one row per (case, model), relative errors, their medians, and the table.
+
+import type { ServerWindowStats } from './server-stats.js';
+import type { LatencyPrediction } from './predictions.js';
+import type { ServerMode } from './validation-cases.js';
+
+export interface MeasuredLatency {
+  readonly meanMs: number;
+  readonly p95Ms: number;
+  readonly completed: number;
+  readonly failed: number;
+  readonly skipped: number;
+}
+
+export interface RowErrors {
+  /** |predicted − measured| / measured; null where there is no prediction or no measurement. */
+  readonly analyticMean: number | null;
+  readonly analyticP95: number | null;
+  readonly simMean: number | null;
+  readonly simP95: number | null;
+}
+
+export interface ValidationRow {
+  readonly mode: ServerMode;
+  readonly models: readonly string[];
+  readonly utilisation: number;
+  readonly model: string;
+  readonly ratePerS: number;
+  readonly measured: MeasuredLatency;
+  readonly analytic: LatencyPrediction | null;
+  readonly sim: LatencyPrediction | null;
+  readonly errors: RowErrors;
+  readonly server?: ServerWindowStats;
+}
+
+export interface ErrorSummary {
+  readonly rows: number;
+  readonly analytic_mean_median_abs_err: number | null;
+  readonly analytic_p95_median_abs_err: number | null;
+  readonly sim_mean_median_abs_err: number | null;
+  readonly sim_p95_median_abs_err: number | null;
+}
+
+/** Targets of the issue: analytic mean ≤ 10 %, analytic p95 ≤ 20 %, simulator mean ≤ 5 % (median absolute error). */
+export const TARGETS = { analyticMean: 0.1, analyticP95: 0.2, simMean: 0.05 } as const;
+
+export function relativeError(predicted: number | undefined, measured: number): number | null {
+  if (predicted === undefined || !Number.isFinite(predicted) || !(measured > 0) || !Number.isFinite(measured)) return null;
+  return Math.abs(predicted - measured) / measured;
+}
+
+/** Median of the non-null values; null when there are none. */
+export function median(values: readonly (number | null)[]): number | null {
+  const s = values.filter((v): v is number => v !== null).sort((a, b) => a - b);
+  const n = s.length;
+  if (n === 0) return null;
+  return n % 2 === 1 ? (s[(n - 1) / 2] as number) : ((s[n / 2 - 1] as number) + (s[n / 2] as number)) / 2;
+}
+
+export function rowErrors(measured: MeasuredLatency, analytic: LatencyPrediction | null, sim: LatencyPrediction | null): RowErrors {
+  return {
+    analyticMean: relativeError(analytic?.meanMs, measured.meanMs),
+    analyticP95: relativeError(analytic?.p95Ms, measured.p95Ms),
+    simMean: relativeError(sim?.meanMs, measured.meanMs),
+    simP95: relativeError(sim?.p95Ms, measured.p95Ms),
+  };
+}
+
+export function summarizeErrors(rows: readonly ValidationRow[]): ErrorSummary {
+  return {
+    rows: rows.length,
+    analytic_mean_median_abs_err: median(rows.map((r) => r.errors.analyticMean)),
+    analytic_p95_median_abs_err: median(rows.map((r) => r.errors.analyticP95)),
+    sim_mean_median_abs_err: median(rows.map((r) => r.errors.simMean)),
+    sim_p95_median_abs_err: median(rows.map((r) => r.errors.simP95)),
+  };
+}
+
+/** Whether each target is met; null where there was nothing to judge. */
+export function targetsMet(s: ErrorSummary): { analyticMean: boolean | null; analyticP95: boolean | null; simMean: boolean | null } {
+  const le = (v: number | null, t: number): boolean | null => (v === null ? null : v <= t);
+  return {
+    analyticMean: le(s.analytic_mean_median_abs_err, TARGETS.analyticMean),
+    analyticP95: le(s.analytic_p95_median_abs_err, TARGETS.analyticP95),
+    simMean: le(s.sim_mean_median_abs_err, TARGETS.simMean),
+  };
+}
+
+const ms = (v: number | undefined): string => (v === undefined || !Number.isFinite(v) ? 'n/a' : v.toFixed(2));
+const pct = (v: number | null): string => (v === null ? 'n/a' : `${(v * 100).toFixed(1)}%`);
+
+/** Markdown table, one row per (case, model). */
+export function validationTable(rows: readonly ValidationRow[]): string {
+  const header = [
+    '| mode | models | u | model | req/s | meas mean | meas p95 | analytic mean | analytic p95 | sim mean | sim p95 | err a-mean | err a-p95 | err sim-mean | err sim-p95 |',
+    '|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  const lines = rows.map((r) =>
+    [
+      r.mode,
+      r.models.join(' + '),
+      r.utilisation.toFixed(1),
+      r.model,
+      r.ratePerS.toFixed(1),
+      ms(r.measured.meanMs),
+      ms(r.measured.p95Ms),
+      ms(r.analytic?.meanMs),
+      ms(r.analytic?.p95Ms),
+      ms(r.sim?.meanMs),
+      ms(r.sim?.p95Ms),
+      pct(r.errors.analyticMean),
+      pct(r.errors.analyticP95),
+      pct(r.errors.simMean),
+      pct(r.errors.simP95),
+    ].join(' | '),
+  );
+  return [...header, ...lines.map((l) => `| ${l} |`)].join('\n');
+}
+
+/** Markdown table of the median errors, overall and per mode, against the targets. */
+export function summaryTable(overall: ErrorSummary, byMode: Readonly<Record<string, ErrorSummary>>): string {
+  const line = (label: string, s: ErrorSummary): string =>
+    `| ${label} | ${s.rows} | ${pct(s.analytic_mean_median_abs_err)} | ${pct(s.analytic_p95_median_abs_err)} | ${pct(s.sim_mean_median_abs_err)} | ${pct(s.sim_p95_median_abs_err)} |`;
+  return [
+    '| median abs. error | rows | analytic mean | analytic p95 | sim mean | sim p95 |',
+    '|---|---:|---:|---:|---:|---:|',
+    `| target | | ≤ ${pct(TARGETS.analyticMean)} | ≤ ${pct(TARGETS.analyticP95)} | ≤ ${pct(TARGETS.simMean)} | |`,
+    line('all', overall),
+    ...Object.entries(byMode).map(([mode, s]) => line(mode, s)),
+  ].join('\n');
+}
