@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { inferCommand } from './infer-command.js';
 import { addProfileCommand } from './profile-command.js';
+import { simCommand } from './sim-command.js';
 import { defaultServerOptions } from './server-options.js';
 import { ensureZoo, packageVersion, startServer } from './server.js';
 
@@ -108,6 +109,32 @@ program
   });
 
 addProfileCommand(program, { stateDir: d.stateDir });
+
+program
+  .command('sim')
+  .description('simulate a workload on a cluster from profiles (discrete-event, same batchers as the server)')
+  .requiredOption('--workload <file>', 'workload JSON/YAML, or a timestamp_ms,model CSV trace')
+  .requiredOption('--cluster <file>', 'cluster JSON/YAML')
+  .requiredOption('--profiles <dir|file>', 'ModelProfile JSON file, or a directory searched for *.json')
+  .option('--duration-s <n>', 'simulated seconds of arrivals', Number, 60)
+  .option('--warmup-s <n>', 'seconds excluded from statistics (default 10% of the duration)', Number)
+  .option('--seed <n>', 'random seed', int(0), 1)
+  .option('--max-requests <n>', 'stop arrivals after n requests', int(1))
+  .addOption(new Option('--distribution <d>', 'service-time spread').choices(['gamma', 'lognormal', 'exponential', 'deterministic']))
+  .option('--json', 'print the result as JSON')
+  .action(async (o: Record<string, unknown>) => {
+    await simCommand({
+      workload: o['workload'] as string,
+      cluster: o['cluster'] as string,
+      profiles: o['profiles'] as string,
+      durationS: o['durationS'] as number,
+      ...(o['warmupS'] === undefined ? {} : { warmupS: o['warmupS'] as number }),
+      seed: o['seed'] as number,
+      ...(o['maxRequests'] === undefined ? {} : { maxRequests: o['maxRequests'] as number }),
+      ...(o['distribution'] === undefined ? {} : { distribution: o['distribution'] as 'gamma' | 'lognormal' | 'exponential' | 'deterministic' }),
+      json: o['json'] === true,
+    });
+  });
 
 program.parseAsync().catch((e: unknown) => {
   process.stderr.write(`tessera: ${e instanceof Error ? e.message : String(e)}\n`);

@@ -1,7 +1,7 @@
 // One model behind the Triton-style dynamic batcher (max batch B, no queue delay): exact embedded Markov chain at batch departures.
 
 import { logGamma } from './gamma-distribution.js';
-import { stableLatency } from './response-time.js';
+import { stableLatencyThreeMoments } from './response-time.js';
 import { serviceMoments } from './service-distribution.js';
 import { MS_PER_S, type QueueAnalysis, type RawMoments, type ServiceTime } from './types.js';
 
@@ -81,7 +81,7 @@ export function batchingQueue(input: BatchingQueueInput, options: BatchingOption
       stable: true,
       utilization: 0,
       offeredLoad: 0,
-      classes: [stableLatency(single.m1, single.m2, 0)],
+      classes: [stableLatencyThreeMoments(single.m1, single.m2, single.m3, 0)],
       capacityPerS,
       meanBatchSize: 1,
       batchSizeProbabilities: probabilitiesAt(1, maxBatch),
@@ -216,6 +216,7 @@ function summarize(
   let requestWeight = 0;
   let arrivalsDuring = 0; // E[N] × requestWeight
   let arrivalsDuringSq = 0; // E[N²] × requestWeight
+  let arrivalsDuringCube = 0; // E[N³] × requestWeight
   for (let x = 0; x < pi.length; x++) {
     const p = pi[x] as number;
     if (p === 0) continue;
@@ -225,25 +226,36 @@ function summarize(
     batchProbabilities[b - 1] = (batchProbabilities[b - 1] as number) + p;
     cycleMs += p * ((x === 0 ? 1 / lambdaPerMs : 0) + s.m1);
     busyMs += p * s.m1;
-    // Left waiting at departure: X = base + A, E[A] = λ E[L], E[A²] = λ E[L] + λ² E[L²]; later batch-mates U ~ U{0..b−1}.
-    const ea = lambdaPerMs * s.m1;
-    const ex = base + ea;
-    const ex2 = base * base + 2 * base * ea + ea + lambdaPerMs * lambdaPerMs * s.m2;
+    // Left waiting at departure: X = base + A, whose factorial moments are λ^k E[L^k]; later batch-mates U ~ U{0..b−1}.
+    const f1 = lambdaPerMs * s.m1;
+    const f2 = lambdaPerMs ** 2 * s.m2;
+    const f3 = lambdaPerMs ** 3 * s.m3;
+    const ea2 = f2 + f1;
+    const ea3 = f3 + 3 * f2 + f1;
+    const ex = base + f1;
+    const ex2 = base * base + 2 * base * f1 + ea2;
+    const ex3 = base ** 3 + 3 * base * base * f1 + 3 * base * ea2 + ea3;
     const eu = (b - 1) / 2;
     const eu2 = ((b - 1) * (2 * b - 1)) / 6;
-    requestWeight += p * b;
-    arrivalsDuring += p * b * (ex + eu);
-    arrivalsDuringSq += p * b * (ex2 + 2 * ex * eu + eu2);
+    const eu3 = ((b - 1) * (b - 1) * b) / 4;
+    const w = p * b;
+    requestWeight += w;
+    arrivalsDuring += w * (ex + eu);
+    arrivalsDuringSq += w * (ex2 + 2 * ex * eu + eu2);
+    arrivalsDuringCube += w * (ex3 + 3 * ex2 * eu + 3 * ex * eu2 + eu3);
   }
   const en = arrivalsDuring / requestWeight;
   const en2 = arrivalsDuringSq / requestWeight;
+  const en3 = arrivalsDuringCube / requestWeight;
+  // Factorial moments of the Poisson count over T: E[N(N−1)…(N−k+1)] = λ^k E[T^k].
   const meanMs = en / lambdaPerMs;
-  const secondMs2 = Math.max(meanMs * meanMs, (en2 - en) / (lambdaPerMs * lambdaPerMs));
+  const secondMs2 = Math.max(meanMs * meanMs, (en2 - en) / lambdaPerMs ** 2);
+  const thirdMs3 = (en3 - 3 * en2 + 2 * en) / lambdaPerMs ** 3;
   return {
     stable: true,
     utilization: Math.min(1, busyMs / cycleMs),
     offeredLoad,
-    classes: [stableLatency(meanMs, secondMs2, lambdaPerMs * MS_PER_S * instances)],
+    classes: [stableLatencyThreeMoments(meanMs, secondMs2, thirdMs3, lambdaPerMs * MS_PER_S * instances)],
     capacityPerS,
     meanBatchSize: requestWeight,
     batchSizeProbabilities: batchProbabilities,

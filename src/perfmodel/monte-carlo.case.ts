@@ -100,28 +100,34 @@ export function simulateFcfs(classes: readonly SimClass[], switchCostMs: number,
 /** One processor-sharing server (all requests present share it equally). */
 export function simulateProcessorSharing(classes: readonly SimClass[], count: number, seed: number): number[][] {
   const out: number[][] = classes.map(() => []);
-  const jobs: { remainingMs: number; atMs: number; cls: number }[] = [];
+  interface Job {
+    remainingMs: number;
+    readonly atMs: number;
+    readonly cls: number;
+  }
+  const jobs: Job[] = [];
   let now = 0;
   const queue = arrivals(classes, count, new Sampler(seed));
   let next = 0;
   while (next < queue.length || jobs.length > 0) {
     const nextArrival = next < queue.length ? (queue[next] as Arrival).atMs : Infinity;
-    let minRemaining = Infinity;
-    for (const j of jobs) minRemaining = Math.min(minRemaining, j.remainingMs);
-    const finishAt = now + minRemaining * jobs.length;
-    const until = Math.min(nextArrival, finishAt);
-    const worked = jobs.length > 0 ? (until - now) / jobs.length : 0;
-    now = until;
-    for (let k = jobs.length - 1; k >= 0; k--) {
-      const j = jobs[k] as (typeof jobs)[number];
-      j.remainingMs -= worked;
-      if (until === finishAt && j.remainingMs <= 1e-9) {
-        (out[j.cls] as number[]).push(now - j.atMs);
-        jobs.splice(k, 1);
-      }
+    let first = -1;
+    for (let k = 0; k < jobs.length; k++) {
+      if (first === -1 || (jobs[k] as Job).remainingMs < (jobs[first] as Job).remainingMs) first = k;
     }
-    if (until === nextArrival && next < queue.length) {
+    const finishing = first === -1 ? undefined : (jobs[first] as Job);
+    const finishAt = finishing === undefined ? Infinity : now + finishing.remainingMs * jobs.length;
+    if (finishing !== undefined && finishAt <= nextArrival) {
+      // The job with the least remaining work completes; everyone else did the same amount of work.
+      const worked = finishing.remainingMs;
+      for (const j of jobs) j.remainingMs -= worked;
+      now = finishAt;
+      (out[finishing.cls] as number[]).push(now - finishing.atMs);
+      jobs.splice(first, 1);
+    } else {
       const a = queue[next++] as Arrival;
+      if (jobs.length > 0) for (const j of jobs) j.remainingMs -= (a.atMs - now) / jobs.length;
+      now = a.atMs;
       jobs.push({ remainingMs: a.serviceMs, atMs: a.atMs, cls: a.cls });
     }
   }
