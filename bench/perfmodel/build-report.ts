@@ -89,6 +89,9 @@ export function buildValidationReport(input: ReportInput): ValidationReport {
       measuredUtilisation: round(measured.measuredUtilisation),
       analyticUtilisation: round(predictions.analyticUtilisation),
       simUtilisation: round(predictions.simUtilisation),
+      ...(predictions.analyticNote === undefined ? {} : { analyticNote: predictions.analyticNote }),
+      analyticMs: round(predictions.analyticMs, 1),
+      simMs: round(predictions.simMs, 1),
       windowS: round(measured.windowS, 2),
       cpu: {
         frontEndCores: round(measured.cpu.frontEndCores),
@@ -113,6 +116,7 @@ export function buildValidationReport(input: ReportInput): ValidationReport {
     `Rates: equal utilisation share per model, λ_i = u / (n · S_i) with S_i the profiled batch-1 mean, so Σ λ_i S_i = u.`,
     `Load generator: open-loop Poisson in its own process, ≤ ${input.meta.maxInFlight} requests in flight (arrivals beyond are skipped and counted), binary OIP over HTTP/1.1 keep-alive to 127.0.0.1; mean CPU ${loadGeneratorCores} cores. Other processes on the machine used ${otherCores} cores on average during the windows.`,
     ...input.meta.modesNotInServer.map((m) => `Analytic mode '${m.mode}' is not validated: ${m.why}.`),
+    ...cases.flatMap((c) => (c.analyticNote === undefined ? [] : [`No analytic prediction for ${c.mode} ${c.models.join(' + ')} at u=${c.utilisation}: ${c.analyticNote}.`])),
   ];
   const json = {
     startedAt: input.meta.startedAt,

@@ -18,9 +18,19 @@ export interface LatencyPrediction {
 export interface CasePredictions {
   readonly analytic: readonly (LatencyPrediction | null)[];
   readonly sim: readonly (LatencyPrediction | null)[];
-  /** Executor utilisation the analytic model and the simulator report. */
+  /** Executor utilisation the analytic model and the simulator report (NaN when there is none). */
   readonly analyticUtilisation: number;
   readonly simUtilisation: number;
+  /** Why there is no analytic prediction (e.g. the predictor did not answer in time), when there is none. */
+  readonly analyticNote?: string;
+  /** Wall time of each prediction, ms. */
+  readonly analyticMs: number;
+  readonly simMs: number;
+}
+
+export interface ModelsPrediction {
+  readonly perModel: (LatencyPrediction | null)[];
+  readonly utilisation: number;
 }
 
 export interface PredictionSetup {
@@ -28,7 +38,7 @@ export interface PredictionSetup {
   /** Intra-op threads of the server's (and the profile's) sessions. */
   readonly threads: number;
   /** Fixed per-request overhead to add, ms, by model (client, HTTP, front end, worker round trip). */
-  readonly overheadMs: (model: string) => number;
+  readonly overheadMs: Readonly<Record<string, number>>;
   /** Requests each simulation generates (warm-up included). */
   readonly simRequests: number;
   readonly seed: number;
@@ -44,7 +54,7 @@ function profileOf(setup: PredictionSetup, model: string): ModelProfile {
   return p;
 }
 
-export function analyticPrediction(c: ValidationCase, setup: PredictionSetup): { perModel: (LatencyPrediction | null)[]; utilisation: number } {
+export function analyticPrediction(c: ValidationCase, setup: PredictionSetup): ModelsPrediction {
   const batching = c.mode === 'fcfs-batching';
   const models = c.models.map((m, i) =>
     colocatedFromProfile(profileOf(setup, m), c.ratesPerS[i] as number, { cores: setup.threads, ...(batching ? { maxBatchSize: MAX_BATCH_SIZE } : {}) }),
@@ -53,12 +63,12 @@ export function analyticPrediction(c: ValidationCase, setup: PredictionSetup): {
   return {
     utilisation: prediction.utilization,
     perModel: prediction.perModel.map((p) =>
-      p.stable ? { meanMs: p.meanMs + setup.overheadMs(p.name), p95Ms: p.p95Ms + setup.overheadMs(p.name) } : null,
+      p.stable ? { meanMs: p.meanMs + (setup.overheadMs[p.name] ?? 0), p95Ms: p.p95Ms + (setup.overheadMs[p.name] ?? 0) } : null,
     ),
   };
 }
 
-export function simPrediction(c: ValidationCase, setup: PredictionSetup): { perModel: (LatencyPrediction | null)[]; utilisation: number } {
+export function simPrediction(c: ValidationCase, setup: PredictionSetup): ModelsPrediction {
   const batching = c.mode === 'fcfs-batching';
   const cluster: SimCluster = {
     executors: [{ id: EXECUTOR_ID, kind: 'cpu', cores: setup.threads }],
@@ -83,13 +93,7 @@ export function simPrediction(c: ValidationCase, setup: PredictionSetup): { perM
     perModel: c.models.map((model) => {
       const m = result.models.find((x) => x.model === model);
       if (m === undefined || m.completed === 0 || m.dropped + m.rejected > 0.01 * m.arrived) return null;
-      return { meanMs: m.latency.meanMs + setup.overheadMs(model), p95Ms: m.latency.p95Ms + setup.overheadMs(model) };
+      return { meanMs: m.latency.meanMs + (setup.overheadMs[model] ?? 0), p95Ms: m.latency.p95Ms + (setup.overheadMs[model] ?? 0) };
     }),
   };
-}
-
-export function predictCase(c: ValidationCase, setup: PredictionSetup): CasePredictions {
-  const analytic = analyticPrediction(c, setup);
-  const sim = simPrediction(c, setup);
-  return { analytic: analytic.perModel, sim: sim.perModel, analyticUtilisation: analytic.utilisation, simUtilisation: sim.utilisation };
 }

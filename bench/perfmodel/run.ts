@@ -2,7 +2,7 @@
 // under each sharing mode it has, side by side with the analytic predictor and the simulator; writes
 // bench/results/perfmodel.json, docs/perfmodel.md (Validation) and the README block, and prints the table.
 
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -14,7 +14,7 @@ import { repoRoot } from '../lib/repo-root.js';
 import { type MeasuredCase, measureCase } from './measure-case.js';
 import { prepareZoo, writeModeRepository } from './mode-repository.js';
 import { type OverheadProbe, probeOverhead } from './probe-overhead.js';
-import { predictCase } from './predictions.js';
+import { predictCase } from './predict-case.js';
 import { profileModels } from './profile-models.js';
 import { type ServerProcess, startServerProcess } from './server-process.js';
 import { buildValidationReport } from './build-report.js';
@@ -41,6 +41,8 @@ const QUICK_WINDOW_S = 5;
 const MAX_IN_FLIGHT = 64;
 const PROBE = { requests: 150, warmupRequests: 10, meanThinkMs: 10 } as const;
 const SIM_REQUESTS = 100_000;
+/** An analytic prediction that takes longer than this is reported as missing (the predictor runs in a child). */
+const ANALYTIC_TIMEOUT_MS = 20_000;
 const SEED = 7;
 
 const { values: args } = parseArgs({
@@ -50,9 +52,12 @@ const { values: args } = parseArgs({
     'window-s': { type: 'string' },
     'state-dir': { type: 'string' },
     'no-docs': { type: 'boolean', default: false },
+    /** Skip the measurements: predict from the raw file an earlier run wrote. */
+    'from-raw': { type: 'string' },
   },
 });
-const log = (m: string): void => void process.stderr.write(`${m}\n`);
+const t0Ms = performance.now();
+const log = (m: string): void => void process.stderr.write(`[${((performance.now() - t0Ms) / 1000).toFixed(0)} s] ${m}\n`);
 
 interface ModeRun {
   readonly mode: ServerMode;
@@ -75,12 +80,22 @@ function timeScaleCheck(): { seconds: number; requests: number; events: number; 
   return { seconds: (performance.now() - t0) / 1000, requests: r.requests, events: r.events, executors: r.executors.length };
 }
 
-async function main(): Promise<void> {
-  const threads = Number(args.threads);
-  if (!Number.isInteger(threads) || threads < 1) throw new Error('--threads must be an integer >= 1');
-  const quick = args.quick === true;
-  const windowS = Number(args['window-s'] ?? (quick ? QUICK_WINDOW_S : DEFAULT_WINDOW_S));
-  if (!(windowS > 0)) throw new Error('--window-s must be > 0');
+/** Everything measured; saved before predicting so predictions can be redone with --from-raw. */
+interface RawRun {
+  readonly startedAt: string;
+  readonly wallS: number;
+  readonly quick: boolean;
+  readonly threads: number;
+  readonly windowS: number;
+  readonly utilisations: readonly number[];
+  readonly loadAverageStart: readonly number[];
+  readonly loadAverageEnd: readonly number[];
+  readonly profiles: ModelProfile[];
+  readonly scale: ReturnType<typeof timeScaleCheck>;
+  readonly modeRuns: ModeRun[];
+}
+
+async function measureAll(threads: number, quick: boolean, windowS: number): Promise<RawRun> {
   const stateDir = args['state-dir'] ?? join(tmpdir(), 'tessera-bench-state');
   const zooDir = join(stateDir, 'zoo');
   const runDir = await mkdtemp(join(tmpdir(), 'tessera-perfmodel-'));
@@ -130,44 +145,79 @@ async function main(): Promise<void> {
     await server?.stop();
     await rm(runDir, { recursive: true, force: true });
   }
+  return {
+    startedAt: startedAt.toISOString(),
+    wallS: Math.round((Date.now() - startedAt.getTime()) / 1000),
+    quick,
+    threads,
+    windowS,
+    utilisations,
+    loadAverageStart,
+    loadAverageEnd: loadavg(),
+    profiles,
+    scale,
+    modeRuns,
+  };
+}
+
+async function main(): Promise<void> {
+  const threads = Number(args.threads);
+  if (!Number.isInteger(threads) || threads < 1) throw new Error('--threads must be an integer >= 1');
+  const quick = args.quick === true;
+  const windowS = Number(args['window-s'] ?? (quick ? QUICK_WINDOW_S : DEFAULT_WINDOW_S));
+  if (!(windowS > 0)) throw new Error('--window-s must be > 0');
+  const root = repoRoot();
+  const rawFile = join(root, 'bench', 'results', 'perfmodel-raw.json');
+  const fromRaw = args['from-raw'];
+  let raw: RawRun;
+  if (fromRaw === undefined) {
+    raw = await measureAll(threads, quick, windowS);
+    await mkdir(join(root, 'bench', 'results'), { recursive: true });
+    await writeFile(rawFile, `${JSON.stringify(raw)}\n`);
+  } else {
+    raw = JSON.parse(await readFile(fromRaw, 'utf8')) as RawRun;
+  }
 
   log('perfmodel: predicting every case (analytic, simulator)');
-  const predicted = modeRuns.map((run) => {
-    const overhead = (model: string): number => run.overheads.find((o) => o.model === model)?.overheadMs ?? 0;
-    const setup = { profiles, threads, overheadMs: overhead, simRequests: SIM_REQUESTS, seed: SEED };
-    return { ...run, cases: run.cases.map((x) => ({ ...x, predictions: predictCase(x.c, setup) })) };
-  });
-  const wallS = Math.round((Date.now() - startedAt.getTime()) / 1000);
+  const predictStartMs = performance.now();
+  const predicted = [];
+  for (const run of raw.modeRuns) {
+    const overheadMs = Object.fromEntries(run.overheads.map((o) => [o.model, o.overheadMs]));
+    const setup = { profiles: raw.profiles, threads: raw.threads, overheadMs, simRequests: SIM_REQUESTS, seed: SEED };
+    const cases = [];
+    for (const x of run.cases) cases.push({ ...x, predictions: await predictCase(x.c, setup, ANALYTIC_TIMEOUT_MS) });
+    predicted.push({ ...run, cases });
+  }
+  log(`perfmodel: predictions took ${((performance.now() - predictStartMs) / 1000).toFixed(1)} s`);
   const report = buildValidationReport({
     runs: predicted,
-    profiles,
-    threads,
-    scale,
+    profiles: raw.profiles,
+    threads: raw.threads,
+    scale: raw.scale,
     meta: {
-      startedAt: startedAt.toISOString(),
-      wallS,
-      quick,
+      startedAt: raw.startedAt,
+      wallS: raw.wallS,
+      quick: raw.quick,
       cores: availableParallelism(),
       cpu: cpus()[0]?.model ?? 'unknown',
       node: process.version,
-      loadAverageStart,
-      loadAverageEnd: loadavg(),
+      loadAverageStart: raw.loadAverageStart,
+      loadAverageEnd: raw.loadAverageEnd,
       workers: WORKERS,
-      threads,
+      threads: raw.threads,
       warmupMs: WARMUP_MS,
-      windowS,
+      windowS: raw.windowS,
       maxInFlight: MAX_IN_FLIGHT,
       simRequestsPerCase: SIM_REQUESTS,
-      utilisations,
+      utilisations: raw.utilisations,
       modelSets: MODEL_SETS,
       modesNotInServer: MODES_NOT_IN_SERVER,
     },
   });
-  const root = repoRoot();
   const outFile = join(root, 'bench', 'results', 'perfmodel.json');
   await mkdir(join(root, 'bench', 'results'), { recursive: true });
   await writeFile(outFile, `${JSON.stringify(report.json, null, 2)}\n`);
-  if (args['no-docs'] !== true && !quick) {
+  if (args['no-docs'] !== true && !raw.quick) {
     const written = await writeValidationDocs(root, report.docs);
     log(`perfmodel: wrote ${written.doc} (Validation) and the README block`);
   }

@@ -209,3 +209,72 @@ export function simulateArbiter(classes: readonly SimClass[], quantumMs: number,
 export function relativeError(predicted: number, simulated: number): number {
   return Math.abs(predicted - simulated) / simulated;
 }
+
+export interface SimBatchingModel {
+  readonly arrivalRatePerS: number;
+  readonly maxBatch: number;
+  readonly batchMs: (b: number) => number;
+}
+
+/**
+ * Several models, each with a dynamic batcher (delay 0) and at most one batch in flight, sharing one worker that runs
+ * batches in the order they were dispatched; a batch after another model's pays `switchCostMs`.
+ */
+export function simulateSharedBatching(models: readonly SimBatchingModel[], switchCostMs: number, horizonMs: number, seed: number): number[][] {
+  const sampler = new Sampler(seed);
+  const arrivalsOf = models.map((m) => {
+    const at: number[] = [];
+    for (let t = sampler.exponential(1000 / m.arrivalRatePerS); t < horizonMs; t += sampler.exponential(1000 / m.arrivalRatePerS)) at.push(t);
+    return at;
+  });
+  const out: number[][] = models.map(() => []);
+  const next = models.map(() => 0); // next arrival index not yet queued
+  const head = models.map(() => 0); // oldest queued request
+  const inFlight = models.map(() => false);
+  const fifo: { model: number; from: number; to: number }[] = [];
+  let now = 0;
+  let busyUntil = 0;
+  let running: { model: number; from: number; to: number } | undefined;
+  let last = -1;
+  const dispatch = (i: number): void => {
+    const m = models[i] as SimBatchingModel;
+    const to = Math.min(next[i] as number, (head[i] as number) + m.maxBatch);
+    fifo.push({ model: i, from: head[i] as number, to });
+    head[i] = to;
+    inFlight[i] = true;
+  };
+  for (;;) {
+    // Next event: the running batch completing, or the earliest arrival.
+    let arrivalModel = -1;
+    let arrivalAt = Infinity;
+    models.forEach((_, i) => {
+      const k = next[i] as number;
+      const at = k < (arrivalsOf[i] as number[]).length ? ((arrivalsOf[i] as number[])[k] as number) : Infinity;
+      if (at < arrivalAt) {
+        arrivalAt = at;
+        arrivalModel = i;
+      }
+    });
+    const completeAt = running === undefined ? Infinity : busyUntil;
+    if (completeAt === Infinity && arrivalAt === Infinity) break;
+    if (completeAt <= arrivalAt && running !== undefined) {
+      now = completeAt;
+      const done = running;
+      for (let k = done.from; k < done.to; k++) (out[done.model] as number[]).push(now - ((arrivalsOf[done.model] as number[])[k] as number));
+      inFlight[done.model] = false;
+      running = undefined;
+      if ((head[done.model] as number) < (next[done.model] as number)) dispatch(done.model);
+    } else {
+      now = arrivalAt;
+      next[arrivalModel] = (next[arrivalModel] as number) + 1;
+      if (!inFlight[arrivalModel]) dispatch(arrivalModel);
+    }
+    if (running === undefined && fifo.length > 0) {
+      running = fifo.shift() as { model: number; from: number; to: number };
+      const switchMs = last !== -1 && last !== running.model ? switchCostMs : 0;
+      last = running.model;
+      busyUntil = now + switchMs + (models[running.model] as SimBatchingModel).batchMs(running.to - running.from);
+    }
+  }
+  return out;
+}
