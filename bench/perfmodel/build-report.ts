@@ -3,11 +3,23 @@
 import type { SharingMode } from '../../src/perfmodel/predictor.js';
 import type { ModelProfile } from '../../src/profiler/profile.js';
 import type { MeasuredCase } from './measure-case.js';
+import type { ProfiledModel } from './profile-models.js';
 import type { CasePredictions } from './predictions.js';
 import type { OverheadProbe } from './probe-overhead.js';
 import { ANALYTIC_MODE, type ServerMode, type ValidationCase } from './validation-cases.js';
 import { COMMAND, type ValidationDocs } from './validation-docs.js';
-import { type ErrorSummary, TARGETS, type ValidationRow, rowErrors, summarizeErrors, summaryTable, targetsMet, validationTable } from './validation-report.js';
+import {
+  type ErrorSummary,
+  TARGETS,
+  type ValidationRow,
+  analyticVsSim,
+  median,
+  rowErrors,
+  summarizeErrors,
+  summaryTable,
+  targetsMet,
+  validationTable,
+} from './validation-report.js';
 
 export interface ReportMeta {
   readonly startedAt: string;
@@ -27,15 +39,22 @@ export interface ReportMeta {
   readonly utilisations: readonly number[];
   readonly modelSets: readonly (readonly string[])[];
   readonly modesNotInServer: readonly { readonly mode: SharingMode; readonly why: string }[];
+  readonly otherCoresLimit: number;
 }
 
 export interface ReportInput {
   readonly runs: readonly {
     readonly mode: ServerMode;
     readonly overheads: readonly OverheadProbe[];
-    readonly cases: readonly { readonly c: ValidationCase; readonly measured: MeasuredCase; readonly predictions: CasePredictions }[];
+    readonly cases: readonly {
+      readonly c: ValidationCase;
+      readonly measured: MeasuredCase;
+      readonly predictions: CasePredictions;
+      readonly attempts: number;
+      readonly otherCoresAttempts: readonly number[];
+    }[];
   }[];
-  readonly profiles: readonly ModelProfile[];
+  readonly profiled: readonly ProfiledModel[];
   readonly threads: number;
   readonly scale: { readonly seconds: number; readonly requests: number; readonly events: number; readonly executors: number };
   readonly meta: ReportMeta;
@@ -49,10 +68,13 @@ export interface ValidationReport {
 
 const round = (v: number, digits = 3): number => (Number.isFinite(v) ? Number(v.toFixed(digits)) : v);
 
-function profileSummary(p: ModelProfile, threads: number): unknown {
+function profileSummary(profiled: ProfiledModel, threads: number): unknown {
+  const p: ModelProfile = profiled.profile;
   const b1 = p.points.find((q) => q.batchSize === 1 && q.threads === threads);
   return {
     model: p.model,
+    otherCores: round(profiled.otherCores),
+    attempts: profiled.attempts,
     serviceB1MeanMs: round(b1?.latency.meanMs ?? Number.NaN),
     serviceB1StdMs: round(b1?.latency.stdMs ?? Number.NaN),
     serviceB1P50Ms: round(b1?.latency.p50Ms ?? Number.NaN),
@@ -78,9 +100,12 @@ export function buildValidationReport(input: ReportInput): ValidationReport {
   const overall = summarizeErrors(rows);
   const byMode: Record<string, ErrorSummary> = {};
   for (const run of input.runs) byMode[run.mode] = summarizeErrors(rows.filter((r) => r.mode === run.mode));
+  const byUtilisation: Record<string, ErrorSummary> = {};
+  for (const u of input.meta.utilisations) byUtilisation[`u=${u}`] = summarizeErrors(rows.filter((r) => r.utilisation === u));
+  const consistency = analyticVsSim(rows);
   const met = targetsMet(overall);
   const cases = input.runs.flatMap((run) =>
-    run.cases.map(({ c, measured, predictions }) => ({
+    run.cases.map(({ c, measured, predictions, attempts, otherCoresAttempts }) => ({
       mode: run.mode,
       analyticPredictor: ANALYTIC_MODE[run.mode],
       models: c.models,
@@ -100,12 +125,36 @@ export function buildValidationReport(input: ReportInput): ValidationReport {
         otherCores: round(measured.cpu.otherCores),
       },
       loadAverage1m: round(measured.loadAverage1m, 2),
+      attempts,
+      otherCoresAttempts: otherCoresAttempts.map((v) => round(v)),
       meanLatenessMs: measured.perModel.map((m) => round(m.meanLatenessMs)),
       failed: measured.perModel.reduce((a, m) => a + m.failed, 0),
       skipped: measured.perModel.reduce((a, m) => a + m.skipped, 0),
       firstErrors: measured.perModel.flatMap((m) => (m.firstError === undefined ? [] : [`${m.model}: ${m.firstError}`])),
     })),
   );
+  // Where the live server departs from both models: time its instance is held beyond session.run with nothing
+  // queued ahead (lowest utilisation), arrivals the open-loop generator had to skip, and the overhead's own tail.
+  const lowest = Math.min(...input.meta.utilisations);
+  const dispatchRoundTrip = [...new Set(rows.map((r) => r.model))].map((model) => {
+    const at = rows.filter((r) => r.model === model && r.utilisation === lowest && r.server !== undefined);
+    const gaps = at.map((r) => (r.server === undefined ? null : r.server.meanInstanceMs - r.server.meanComputeMs));
+    return { model, ms: round(median(gaps) ?? Number.NaN) };
+  });
+  const saturated = cases.filter((c) => c.skipped > 0);
+  const overheadTail = input.runs.flatMap((r) => r.overheads.map((o) => ({ mode: r.mode, model: o.model, p95MinusMeanMs: round(o.clientP95Ms - o.clientMeanMs) })));
+  const diagnostics = {
+    dispatchRoundTripMs: dispatchRoundTrip,
+    saturatedCases: saturated.map((c) => ({ mode: c.mode, models: c.models, utilisation: c.utilisation, skipped: c.skipped, measuredUtilisation: c.measuredUtilisation })),
+    overheadTail,
+  };
+  const diagnosticLines = [
+    `Per batch, the server holds a model's instance this long beyond session.run even at u=${lowest} (batch assembly, worker round trip, front-end turnaround; median over cases): ${dispatchRoundTrip.map((d) => `${d.model} ${d.ms.toFixed(2)} ms`).join(', ')}. A model runs one batch at a time, so this adds to every batch's occupancy and is in neither model.`,
+    saturated.length === 0
+      ? 'The open-loop generator never had to skip an arrival.'
+      : `The server could not keep up (the generator skipped arrivals at ${input.meta.maxInFlight} in flight) in ${saturated.length} of ${cases.length} cases: ${saturated.map((c) => `${c.mode} ${c.models.join(' + ')} u=${c.utilisation} (session.run utilisation ${c.measuredUtilisation})`).join('; ')}.`,
+    `The per-request overhead has a tail the constant does not carry: client p95 − mean with nothing queued was ${Math.min(...overheadTail.map((o) => o.p95MinusMeanMs)).toFixed(1)}–${Math.max(...overheadTail.map((o) => o.p95MinusMeanMs)).toFixed(1)} ms.`,
+  ];
   const meanOf = (xs: readonly number[]): number => (xs.length === 0 ? Number.NaN : xs.reduce((a, b) => a + b, 0) / xs.length);
   const loadGeneratorCores = round(meanOf(cases.map((c) => c.cpu.loadGeneratorCores)));
   const otherCores = round(meanOf(cases.map((c) => c.cpu.otherCores)));
@@ -114,7 +163,8 @@ export function buildValidationReport(input: ReportInput): ValidationReport {
     'Predictions = queueing + service from the models, plus a fixed per-request overhead per model and mode measured with requests sent one at a time (client latency − profiled batch-1 mean); the same constant is added to mean and p95.',
     'fcfs = batching off (each request runs alone); fcfs-batching = dynamic batching with max_queue_delay_us 0, max_batch_size 8. In both, each model keeps one batch in flight and the one worker runs what it receives in arrival order.',
     `Rates: equal utilisation share per model, λ_i = u / (n · S_i) with S_i the profiled batch-1 mean, so Σ λ_i S_i = u.`,
-    `Load generator: open-loop Poisson in its own process, ≤ ${input.meta.maxInFlight} requests in flight (arrivals beyond are skipped and counted), binary OIP over HTTP/1.1 keep-alive to 127.0.0.1; mean CPU ${loadGeneratorCores} cores. Other processes on the machine used ${otherCores} cores on average during the windows.`,
+    `Load generator: open-loop Poisson in its own process, ≤ ${input.meta.maxInFlight} requests in flight (arrivals beyond are skipped and counted), binary OIP over HTTP/1.1 keep-alive to 127.0.0.1; mean CPU ${loadGeneratorCores} cores.`,
+    `The machine is shared: other processes used ${otherCores} cores on average during the kept windows; a window (or profile sweep) where they used more than ${input.meta.otherCoresLimit} cores was measured once more and the quieter attempt kept (${cases.filter((c) => c.attempts > 1).length} of ${cases.length} cases).`,
     ...input.meta.modesNotInServer.map((m) => `Analytic mode '${m.mode}' is not validated: ${m.why}.`),
     ...cases.flatMap((c) => (c.analyticNote === undefined ? [] : [`No analytic prediction for ${c.mode} ${c.models.join(' + ')} at u=${c.utilisation}: ${c.analyticNote}.`])),
   ];
@@ -130,15 +180,21 @@ export function buildValidationReport(input: ReportInput): ValidationReport {
     targets: TARGETS,
     targetsMet: met,
     byMode,
+    byUtilisation,
+    analytic_vs_sim_mean_median_rel_diff: consistency.mean,
+    analytic_vs_sim_p95_median_rel_diff: consistency.p95,
+    diagnostics,
     scaleCheck: input.scale,
     setup: input.meta,
     notes,
-    profiles: input.profiles.map((p) => profileSummary(p, input.threads)),
+    profiles: input.profiled.map((p) => profileSummary(p, input.threads)),
     overheads: Object.fromEntries(input.runs.map((r) => [r.mode, r.overheads])),
     cases,
     rows,
   };
-  const summary = summaryTable(overall, byMode);
+  const summary = summaryTable(overall, { ...byMode, ...byUtilisation });
+  const pct = (v: number | null): string => (v === null ? 'n/a' : `${(v * 100).toFixed(1)}%`);
+  const consistencyLine = `Analytic predictor vs simulator (same profiles, no measurement): median relative difference ${pct(consistency.mean)} (mean), ${pct(consistency.p95)} (p95).`;
   const table = validationTable(rows);
   const date = input.meta.startedAt.slice(0, 10);
   const setupLine =
@@ -152,6 +208,14 @@ export function buildValidationReport(input: ReportInput): ValidationReport {
     `Measured ${setupLine}`,
     '',
     summary,
+    '',
+    consistencyLine,
+    '',
+    'What the live server does that neither model has:',
+    '',
+    ...diagnosticLines.map((n) => `- ${n}`),
+    '',
+    'Set-up:',
     '',
     ...notes.map((n) => `- ${n}`),
     '',
@@ -167,7 +231,9 @@ export function buildValidationReport(input: ReportInput): ValidationReport {
     `Poisson load on the live server for pairs and triples of co-located zoo models at utilisation ${input.meta.utilisations.join(', ')}, under each sharing mode the server has, against the analytic predictor and the simulator. Median absolute error (${date}; full table in [docs/perfmodel.md](docs/perfmodel.md#validation)):`,
     '',
     summary,
+    '',
+    consistencyLine,
   ].join('\n');
-  const printed = [summary, '', table, '', `sim scale check (1M requests, 100 executors): ${round(input.scale.seconds, 2)} s`].join('\n');
+  const printed = [summary, '', consistencyLine, '', ...diagnosticLines, '', table, '', `sim scale check (1M requests, 100 executors): ${round(input.scale.seconds, 2)} s`].join('\n');
   return { json, printed, docs: { docSection, readmeBlock } };
 }

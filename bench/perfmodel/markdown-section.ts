@@ -39,3 +39,28 @@ export function replaceMarkedBlock(text: string, name: string, body: string, bef
   if (at < 0) return `${text.trimEnd()}\n\n${block}\n`;
   return [...lines.slice(0, at), block, '', ...lines.slice(at)].join('\n');
 }
+
+/**
+ * `text` with the subsection `heading` (e.g. "### Live server") replaced by `heading` + `body`. A missing subsection is
+ * added at the end of the section `parentHeading` (e.g. "## Validation"), after what others wrote there; a missing
+ * parent section is appended with it.
+ */
+export function upsertSubsection(text: string, parentHeading: string, heading: string, body: string): string {
+  const lines = text.split('\n');
+  if (lines.some((l) => l.trimEnd() === heading)) return replaceHeadingSection(text, heading, body);
+  const parentLevel = /^#+/.exec(parentHeading)?.[0].length ?? 2;
+  const start = lines.findIndex((l) => l.trimEnd() === parentHeading);
+  const section = `${heading}\n\n${body.trim()}\n`;
+  if (start < 0) return `${text.trimEnd()}\n\n${parentHeading}\n\n${section}`;
+  let end = lines.length;
+  for (let i = start + 1; i < lines.length; i++) {
+    const m = /^(#+)\s/.exec(lines[i] as string);
+    if (m !== null && (m[1] as string).length <= parentLevel) {
+      end = i;
+      break;
+    }
+  }
+  const before = lines.slice(0, end).join('\n').trimEnd();
+  const after = lines.slice(end).join('\n');
+  return `${before}\n\n${section}${after === '' ? '' : `\n${after}`}`;
+}

@@ -91,19 +91,18 @@ export async function measureCase(server: ServerProcess, c: ValidationCase, o: M
   const child = forkChildTask<null, LoadChildResult>(POISSON_CHILD, config, `load ${c.models.join('+')} u=${c.utilisation}`);
   try {
     await child.ready;
-    const statsBefore = await Promise.all(c.models.map((m) => fetchStats(server.httpPort, m)));
-    const genBefore = procCpuUs(child.pid) ?? Number.NaN;
     const before = sampleCpu(server);
-    await sleep(o.durationMs);
+    const statsBefore = await Promise.all(c.models.map((m) => fetchStats(server.httpPort, m)));
+    await sleep(Math.max(0, o.durationMs - (performance.now() - before.atMs)));
     const after = sampleCpu(server);
-    const genAfter = procCpuUs(child.pid) ?? Number.NaN;
     const statsAfter = await Promise.all(c.models.map((m) => fetchStats(server.httpPort, m)));
     const result = await child.result;
     const spanUs = (after.atMs - before.atMs) * 1000;
     const serverStats = c.models.map((_, i) => windowStats(statsBefore[i] as (typeof statsBefore)[number], statsAfter[i] as (typeof statsAfter)[number]));
     const frontEnd = (after.frontEndUs - before.frontEndUs) / spanUs;
     const worker = (after.workerUs - before.workerUs) / spanUs;
-    const generator = (genAfter - genBefore) / spanUs;
+    // The child's own account: it may exit (and leave /proc) before the parent's last sample.
+    const generator = result.cpuUs / (result.elapsedS * 1e6);
     const machine = (after.machineUs - before.machineUs) / spanUs;
     return {
       perModel: result.streams.map((s, i) => toMeasured(s, c.ratesPerS[i] as number, serverStats[i] as ServerWindowStats)),

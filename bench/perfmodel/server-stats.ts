@@ -14,6 +14,13 @@ export interface ServerWindowStats {
   readonly computeMs: number;
   /** Mean admission-to-answer time inside the engine, ms. */
   readonly meanEngineMs: number;
+  /** Mean time queued in the model's batcher, ms. */
+  readonly meanQueueMs: number;
+  /**
+   * meanEngineMs − meanQueueMs: how long the model's instance is held per request (batch assembly, worker round
+   * trip, waiting behind other models' batches at the worker, session.run), ms.
+   */
+  readonly meanInstanceMs: number;
 }
 
 export async function fetchStats(port: number, model: string): Promise<ModelStatistics> {
@@ -44,6 +51,8 @@ export function windowStats(before: ModelStatistics, after: ModelStatistics): Se
     if (size === 1) b1 = d;
   }
   const engineNs = after.inference_stats.success.ns - before.inference_stats.success.ns;
+  const queueNs = after.inference_stats.queue.ns - before.inference_stats.queue.ns;
+  const perRequestMs = (ns: number): number => (requests === 0 ? Number.NaN : ns / requests / NS_PER_MS);
   return {
     requests,
     batches,
@@ -51,6 +60,8 @@ export function windowStats(before: ModelStatistics, after: ModelStatistics): Se
     meanComputeMs: batches === 0 ? Number.NaN : computeNs / batches / NS_PER_MS,
     meanComputeB1Ms: b1.count === 0 ? Number.NaN : b1.ns / b1.count / NS_PER_MS,
     computeMs: computeNs / NS_PER_MS,
-    meanEngineMs: requests === 0 ? Number.NaN : engineNs / requests / NS_PER_MS,
+    meanEngineMs: perRequestMs(engineNs),
+    meanQueueMs: perRequestMs(queueNs),
+    meanInstanceMs: perRequestMs(engineNs - queueNs),
   };
 }

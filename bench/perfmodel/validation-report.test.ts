@@ -35,7 +35,7 @@ describe('validation report', () => {
     assert.equal(s.rows, 3);
     assert.ok(Math.abs((s.analytic_mean_median_abs_err as number) - 0.175) < 1e-12);
     assert.ok(Math.abs((s.sim_mean_median_abs_err as number) - 0.04) < 1e-12);
-    assert.deepEqual(targetsMet(s), { analyticMean: false, analyticP95: false, simMean: true });
+    assert.deepEqual(targetsMet(s), { analyticMean: false, analyticP95: true, simMean: true });
   });
 
   it('prints one table line per row and n/a for a missing prediction', () => {

@@ -34,17 +34,17 @@ export function weightShares(weights: readonly number[]): number[] {
 /*
  * Polling-system approximation, per model i (exact for a single model: M/G/1 FCFS). Runs are not preempted: a run
  * is one request (or one graph segment, when the service passed in is a segment's); deficit accounting keeps the
- * long-run shares exact.
- * 1. Round while i is backlogged: C_i = q_i + Σ_{j≠i} [min(q_j, ρ_j C_i) + δ P_j] + δ (1 − Π(1 − P_j)), where j uses what
- *    arrives in a round up to its quantum (work-conserving redistribution) and P_j = 1 − e^(−λ_j C_i) (1 if j is
- *    saturated) is the chance j has work at its turn. i's backlogged share s_i = q_i / C_i; stable iff ρ_i < s_i.
- * 2. Service with interruptions: a quantum boundary falls before a run E[S_i]/q_i times per run on average (N runs
- *    of lattice values ⌊·⌋/⌈·⌉ around that mean), each costing the absence V_i = C_i − q_i (others' visits and
- *    switches): T = S + V·N, so E[T] = E[S] / s_i.
+ * long-run shares exact. q_i = weight_i × quantumMs; a visit of i does v_i = max(q_i, E[S_i]) of work.
+ * 1. Cycle while i is backlogged (arbiter-round.ts): C_i = v_i + E[A_i(C_i)], the absence A_i = Σ_{j≠i} Bern(P_j)(ℓ_j + δ)
+ *    + δ·Bern(1 − Π(1 − P_j)): each other model j runs what arrived, up to its quanta over the cycle
+ *    (work-conserving redistribution), in visits of ℓ_j ≥ one run with P_j ℓ_j = min(q_j v_i/q_i, ρ_j C_i).
+ *    i's backlogged share s_i = v_i / C_i (= w_i / Σ w when all are backlogged and δ = 0); stable iff ρ_i < s_i.
+ * 2. Service with interruptions: E[S_i]/v_i absences per run on average (the two integers around it), each an
+ *    independent copy of A_i: T = S + Σ A, so E[T] = E[S] / s_i.
  * 3. Set-up when i's queue turns non-empty: with probability π_i = min(1, ρ_others / (1 − ρ_i)) the executor is in
- *    another model's visit; i waits its residual (visits of ℓ_j = max(E[S_j], min(q_j, ρ_j C_i / P_j)), picked in
- *    proportion to ρ_j, residual uniform) plus a switch δ. Otherwise, if the last model run was not i (probability
- *    1 − λ_i/Λ), one switch δ. Models queued ahead of i in the round are not counted.
+ *    another model's visit; i waits its residual (uniform over ℓ_j, j picked in proportion to ρ_j) plus a switch δ.
+ *    Otherwise, if the last model run was not i (probability 1 − λ_i/Λ), one switch δ. Models queued ahead of i in
+ *    the round are not counted.
  * 4. M/G/1 with set-up times for i: W = W_{M/G/1}(T) + Y (decomposition), Y = D for arrivals to an idle class
  *    (probability 1/(1 + λE[D])), else the residual of D. Response = W + T, or W + S for the first request of a
  *    class busy period (it starts a fresh quantum).
@@ -85,7 +85,7 @@ export function roundRobinArbiter(classes: readonly ArbiterClass[], options: Arb
       { weight: (1 - busyElsewhere) * (1 - lastWasOther), moments: ZERO },
     ]);
     const noneVisited = visits.reduce((acc, v) => acc * (1 - v.probability), 1);
-  const tLoad = lambda * t.m1;
+    const tLoad = lambda * t.m1;
     const w0 = (lambda * t.m2) / (2 * (1 - tLoad));
     const w0Second = 2 * w0 * w0 + (lambda * t.m3) / (3 * (1 - tLoad));
     const y = setupDelay(setup, lambda);
