@@ -41,6 +41,7 @@ program
   .option('--drain-timeout-ms <n>', 'how long SIGTERM waits for in-flight requests, ms', int(0), d.drainTimeoutMs)
   .option('--unavailable-timeout-ms <n>', 'how long requests wait for a crashed worker to return, ms', int(1), d.unavailableTimeoutMs)
   .addOption(new Option('--log-level <level>', 'log level').choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default(d.logLevel))
+  .option('--max-batches-in-flight <n>', 'batches each model instance may have outstanding in its worker', int(1), d.maxBatchesInFlight)
   .option('--no-profile', 'do not profile models in the background after they load')
   .option('--profile-cell-budget-ms <n>', 'background profiling budget per batch-size × threads cell, ms', int(1), d.profileCellBudgetMs)
   .option('--profile-model-budget-ms <n>', 'background profiling budget per model, ms', int(1), d.profileModelBudgetMs)
@@ -62,6 +63,7 @@ program
       drainTimeoutMs: opts['drainTimeoutMs'] as number,
       unavailableTimeoutMs: opts['unavailableTimeoutMs'] as number,
       logLevel: opts['logLevel'] as string,
+      maxBatchesInFlight: opts['maxBatchesInFlight'] as number,
       backgroundProfile: opts['profile'] !== false,
       profileCellBudgetMs: opts['profileCellBudgetMs'] as number,
       profileModelBudgetMs: opts['profileModelBudgetMs'] as number,

@@ -31,6 +31,8 @@ export interface ServerOptions {
   /** How long queued requests wait for a crashed worker to come back before failing, in ms. */
   readonly unavailableTimeoutMs: number;
   readonly logLevel: string;
+  /** Batches each instance may have outstanding in its worker (2: the next batch waits there, no idle gap). */
+  readonly maxBatchesInFlight: number;
   /** Profile each model version in the background after it loads (on a dedicated worker process). */
   readonly backgroundProfile: boolean;
   /** Background profiling budget per sweep cell and per model, ms. */
@@ -58,6 +60,7 @@ export function defaultServerOptions(): ServerOptions {
     drainTimeoutMs: 30_000,
     unavailableTimeoutMs: 10_000,
     logLevel: 'info',
+    maxBatchesInFlight: 2,
     backgroundProfile: true,
     profileCellBudgetMs: 2000,
     profileModelBudgetMs: 20_000,

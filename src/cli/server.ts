@@ -97,6 +97,7 @@ export async function startServer(o: ServerOptions, loggerOverride?: Logger): Pr
       maxQueueDelayUs: o.defaultMaxQueueDelayUs,
       maxQueueLength: o.maxQueueLength,
       unavailableTimeoutMs: o.unavailableTimeoutMs,
+      maxBatchesInFlight: o.maxBatchesInFlight,
     },
   });
   const metrics = new Metrics(() => pool.executors().map((e) => ({ id: e.id, rssBytes: e.rssBytes })));

@@ -86,7 +86,12 @@ function req(rows: number, model = 'add', v = 1): InferRequest {
 }
 
 const engines: Engine[] = [];
-async function makeEngine(models: RepositoryModel[], executors: FakeExecutor[], unavailableTimeoutMs = 5000): Promise<{ engine: Engine; pool: FakePool }> {
+async function makeEngine(
+  models: RepositoryModel[],
+  executors: FakeExecutor[],
+  unavailableTimeoutMs = 5000,
+  maxBatchesInFlight = 1,
+): Promise<{ engine: Engine; pool: FakePool }> {
   const pool = new FakePool(executors);
   const engine = new Engine({
     repository: { scan: async () => models, get: async (n) => models.find((m) => m.name === n) },
@@ -94,7 +99,7 @@ async function makeEngine(models: RepositoryModel[], executors: FakeExecutor[], 
     clock: systemClock,
     logger: silent,
     serverVersion: 'test',
-    defaults: { intraOpThreads: 1, maxBatchSize: 8, maxQueueDelayUs: 0, maxQueueLength: 100, unavailableTimeoutMs },
+    defaults: { intraOpThreads: 1, maxBatchSize: 8, maxQueueDelayUs: 0, maxQueueLength: 100, unavailableTimeoutMs, maxBatchesInFlight },
   });
   await engine.start({ loadAll: true });
   engines.push(engine);
@@ -121,6 +126,15 @@ test('requests queued while the instance is busy run together as one batch and g
   const rest = [1, 2, 3].map((v) => engine.infer(req(1, 'add', v)));
   const results = await Promise.all([first, ...rest]);
   assert.deepEqual(ex.batches, [1, 3]);
+  results.forEach((r, i) => assert.equal((r.outputs[0]?.data as Float32Array)[0], i + 1));
+});
+
+test('with two batches allowed in flight, the next batch is sent while the previous one still runs', async () => {
+  const ex = new FakeExecutor('w0');
+  ex.delayMs = 20;
+  const { engine } = await makeEngine([model('add')], [ex], 5000, 2);
+  const results = await Promise.all([0, 1, 2, 3].map((v) => engine.infer(req(1, 'add', v))));
+  assert.deepEqual(ex.batches, [1, 1, 2], 'two single batches went out at once; the rest queued and batched');
   results.forEach((r, i) => assert.equal((r.outputs[0]?.data as Float32Array)[0], i + 1));
 });
 
@@ -212,7 +226,7 @@ test('a full queue rejects with RESOURCE_EXHAUSTED rather than growing without b
     clock: systemClock,
     logger: silent,
     serverVersion: 'test',
-    defaults: { intraOpThreads: 1, maxBatchSize: 1, maxQueueDelayUs: 0, maxQueueLength: 2, unavailableTimeoutMs: 1000 },
+    defaults: { intraOpThreads: 1, maxBatchSize: 1, maxQueueDelayUs: 0, maxQueueLength: 2, unavailableTimeoutMs: 1000, maxBatchesInFlight: 1 },
   });
   await engine.start({ loadAll: true });
   engines.push(engine);

@@ -51,6 +51,8 @@ export interface EngineDefaults {
   readonly maxQueueLength: number;
   /** How long queued requests wait for a restarting worker before failing, in ms. */
   readonly unavailableTimeoutMs: number;
+  /** Batches each instance may have outstanding at once (pipelining into the worker). */
+  readonly maxBatchesInFlight: number;
 }
 
 /** Where stored profiles come from and where newly ready versions are sent to be profiled. */
@@ -323,6 +325,7 @@ export class Engine implements EngineApi {
         stats,
         unavailableTimeoutMs: this.o.defaults.unavailableTimeoutMs,
         maxQueueLength: this.o.defaults.maxQueueLength,
+        maxBatchesInFlight: this.o.defaults.maxBatchesInFlight,
       });
       let versions = this.loaded.get(m.name);
       if (versions === undefined) {

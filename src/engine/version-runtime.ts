@@ -25,7 +25,8 @@ interface Pending extends BatchItem {
 
 interface Instance {
   readonly executor: Executor;
-  busy: boolean;
+  /** Batches sent to the executor and not yet answered. */
+  inFlight: number;
   /** Set when a run failed because the executor died; cleared when the pool reports it up again. */
   down: boolean;
 }
@@ -47,6 +48,11 @@ export interface VersionRuntimeOptions {
   readonly unavailableTimeoutMs: number;
   /** Most requests queued at once; more are rejected with RESOURCE_EXHAUSTED (bounded memory). */
   readonly maxQueueLength: number;
+  /**
+   * Batches an instance may have outstanding. 1 leaves the worker idle while the front end handles each reply;
+   * 2 lets the next batch wait in the worker so it starts the moment the previous one ends.
+   */
+  readonly maxBatchesInFlight: number;
 }
 
 export type { Pending as PendingRequest };
@@ -61,7 +67,7 @@ export class VersionRuntime {
   private idleWaiters: (() => void)[] = [];
 
   constructor(private readonly o: VersionRuntimeOptions) {
-    this.instances = o.executors.map((executor) => ({ executor, busy: false, down: false }));
+    this.instances = o.executors.map((executor) => ({ executor, inFlight: 0, down: false }));
   }
 
   get executorIds(): string[] {
@@ -133,17 +139,22 @@ export class VersionRuntime {
   private pump(): void {
     const now = this.o.clock.nowMs();
     let anyAvailable = false;
-    for (const inst of this.instances) {
-      if (!this.usable(inst)) continue;
-      anyAvailable = true;
-      if (inst.busy) continue;
+    for (;;) {
+      // The usable instance with the fewest outstanding batches takes the next one, so idle ones fill first.
+      let target: Instance | undefined;
+      for (const inst of this.instances) {
+        if (!this.usable(inst)) continue;
+        anyAvailable = true;
+        if (inst.inFlight < this.o.maxBatchesInFlight && (target === undefined || inst.inFlight < target.inFlight)) target = inst;
+      }
+      if (target === undefined) break;
       const d = this.o.batcher.next(now);
       if (d.kind === 'empty') break;
       if (d.kind === 'wait') {
         this.scheduleWake(d.untilMs, now);
         break;
       }
-      void this.execute(inst, d.items);
+      void this.execute(target, d.items);
     }
     if (!anyAvailable && this.o.batcher.size > 0) this.armWatchdog();
     this.checkIdle();
@@ -182,7 +193,7 @@ export class VersionRuntime {
   }
 
   private async execute(inst: Instance, items: readonly Pending[]): Promise<void> {
-    inst.busy = true;
+    inst.inFlight += 1;
     this.inFlight += items.length;
     const dispatchNs = process.hrtime.bigint();
     for (const p of items) p.attempts += 1;
@@ -233,7 +244,7 @@ export class VersionRuntime {
         }
       }
     } finally {
-      inst.busy = false;
+      inst.inFlight -= 1;
       this.inFlight -= items.length;
       // Retried requests keep their arrival time, so the batcher runs them next on any instance that is up.
       for (const p of retry) this.o.batcher.enqueue(p);
