@@ -102,7 +102,8 @@ describe('tessera serve and tessera infer', () => {
 
   it('SIGTERM stops the server with exit code 0 and no worker process left', async () => {
     const workers = childPids(server.pid as number);
-    assert.equal(workers.length, 2, `two workers in ${JSON.stringify(workers)}`);
+    // Two serving workers, plus the background profiler's worker once it has started.
+    assert.ok(workers.length >= 2, `at least two workers in ${JSON.stringify(workers)}`);
     server.kill('SIGTERM');
     const [code, signal] = await withTimeout(exited, EXIT_TIMEOUT_MS, 'tessera serve exits');
     assert.equal(signal, null);
