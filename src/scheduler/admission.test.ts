@@ -1,0 +1,87 @@
+// Admission control: admit when the predicted completion meets the deadline; reasons and Retry-After otherwise.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { type AdmissionInput, NO_EXECUTOR_RETRY_AFTER_MS, admit } from './admission.js';
+
+function input(over: Partial<AdmissionInput> = {}): AdmissionInput {
+  return { nowMs: 1000, deadlineAtMs: 1100, serviceMs: 20, backlogMs: 0, executors: 1, overload: 'reject', ...over };
+}
+
+test('a request that meets its deadline behind the backlog is admitted with its predicted completion', () => {
+  // 1000 + 120 / 2 + 20 = 1080 ≤ 1100
+  assert.deepEqual(admit(input({ backlogMs: 120, executors: 2 })), { kind: 'admit', predictedCompletionMs: 1080 });
+});
+
+test('a predicted completion exactly on the deadline is admitted', () => {
+  assert.equal(admit(input({ backlogMs: 80 })).kind, 'admit');
+});
+
+test('a request without a deadline is always admitted', () => {
+  assert.equal(admit(input({ deadlineAtMs: Infinity, backlogMs: 1e9 })).kind, 'admit');
+});
+
+test('an overloaded request is rejected with Retry-After equal to the overshoot, rounded up', () => {
+  // 1000 + 300 / 2 + 20 = 1170: 70 ms late, so after 70 ms the backlog has drained by 140 executor-ms.
+  const d = admit(input({ backlogMs: 300, executors: 2 }));
+  assert.equal(d.kind, 'reject');
+  assert.equal(d.kind === 'reject' && d.reason, 'overloaded');
+  assert.equal(d.kind === 'reject' && d.retryAfterMs, 70);
+  const fractional = admit(input({ backlogMs: 80.2 }));
+  assert.equal(fractional.kind === 'reject' && fractional.retryAfterMs, 1);
+});
+
+test('Retry-After is at least one millisecond', () => {
+  const d = admit(input({ backlogMs: 80.0001 }));
+  assert.equal(d.kind === 'reject' && d.retryAfterMs, 1);
+});
+
+test('a request too slow even for an idle executor is rejected as infeasible, retrying after the backlog drains', () => {
+  const d = admit(input({ serviceMs: 150, backlogMs: 90, executors: 3 }));
+  assert.equal(d.kind, 'reject');
+  assert.equal(d.kind === 'reject' && d.reason, 'slo-infeasible');
+  assert.equal(d.kind === 'reject' && d.retryAfterMs, 30);
+});
+
+test('a request whose deadline already passed is rejected as such', () => {
+  const d = admit(input({ deadlineAtMs: 990 }));
+  assert.equal(d.kind === 'reject' && d.reason, 'deadline-passed');
+  assert.equal(d.kind === 'reject' && d.retryAfterMs, 1);
+});
+
+test('the best-effort policy queues an overloaded request with its reason instead of rejecting it', () => {
+  const d = admit(input({ backlogMs: 300, executors: 2, overload: 'best-effort' }));
+  assert.equal(d.kind, 'best-effort');
+  assert.equal(d.kind === 'best-effort' && d.predictedCompletionMs, 1170);
+  assert.equal(d.kind === 'best-effort' && d.reason, 'overloaded');
+});
+
+test('with no executor to serve it a request is rejected whatever the policy', () => {
+  for (const overload of ['reject', 'best-effort'] as const) {
+    const d = admit(input({ executors: 0, overload }));
+    assert.equal(d.kind, 'reject');
+    assert.equal(d.kind === 'reject' && d.reason, 'no-executor');
+    assert.equal(d.kind === 'reject' && d.retryAfterMs, NO_EXECUTOR_RETRY_AFTER_MS);
+  }
+});
+
+test('a retry after Retry-After with the same budget is admitted when no new work arrived', () => {
+  const first = input({ backlogMs: 500, executors: 4, serviceMs: 33 });
+  const d = admit(first);
+  assert.equal(d.kind, 'reject');
+  const r = d.kind === 'reject' ? d.retryAfterMs : 0;
+  const later = admit({
+    ...first,
+    nowMs: first.nowMs + r,
+    deadlineAtMs: first.deadlineAtMs + r,
+    backlogMs: first.backlogMs - r * first.executors,
+  });
+  assert.equal(later.kind, 'admit');
+  const sooner = admit({
+    ...first,
+    nowMs: first.nowMs + r - 1,
+    deadlineAtMs: first.deadlineAtMs + r - 1,
+    backlogMs: first.backlogMs - (r - 1) * first.executors,
+  });
+  assert.equal(sooner.kind, 'reject');
+});

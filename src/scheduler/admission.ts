@@ -1,0 +1,92 @@
+// Admission control: admit a request only if its predicted completion meets its deadline; else reject or best-effort.
+
+/*
+ * Rule (pure, O(1)):
+ *
+ *   predictedCompletionMs = nowMs + backlogMs / executors + serviceMs
+ *
+ * The backlog (executor-ms queued and running ahead of this request on the executors that can serve it) is
+ * assumed to spread evenly over those executors, then the request runs alone for serviceMs.
+ *
+ *   predictedCompletionMs ≤ deadlineAtMs  → admit
+ *   otherwise, overload 'best-effort'     → best-effort (queued without a guarantee), with the reason
+ *   otherwise                             → reject with a reason and retryAfterMs
+ *
+ * Retry-After: the backlog drains at `executors` executor-ms per ms, so a retry sent r ms later with the same
+ * time budget (deadlineAtMs − nowMs) fits once backlogMs/executors − r + serviceMs ≤ budget, that is
+ * r ≥ predictedCompletionMs − deadlineAtMs: the overshoot. When even an idle executor is too slow
+ * (serviceMs > budget) no wait helps; retryAfterMs is then the time to drain the whole backlog. Either way it is
+ * rounded up to whole ms and at least 1 ms. Arrivals after this one are ignored, so it is a lower bound.
+ * With no executor that can serve the request it is rejected whatever the policy (nothing to queue on).
+ */
+
+export type OverloadPolicy = 'reject' | 'best-effort';
+
+export interface AdmissionInput {
+  readonly nowMs: number;
+  /** Absolute deadline, ms (clock time); Infinity when the request has none. */
+  readonly deadlineAtMs: number;
+  /** Predicted cost of this request run alone, ms. */
+  readonly serviceMs: number;
+  /** Predicted executor-ms of work queued and running ahead of it on the executors that can serve it. */
+  readonly backlogMs: number;
+  /** How many executors can serve it. */
+  readonly executors: number;
+  readonly overload: OverloadPolicy;
+}
+
+/** Why a request was not admitted with a guarantee; a small closed set so metrics can label rejects by it. */
+export type AdmissionReason = 'overloaded' | 'slo-infeasible' | 'deadline-passed' | 'no-executor';
+
+export type AdmissionDecision =
+  | { readonly kind: 'admit'; readonly predictedCompletionMs: number }
+  | { readonly kind: 'reject'; readonly reason: AdmissionReason; readonly detail: string; readonly retryAfterMs: number }
+  | {
+      readonly kind: 'best-effort';
+      readonly predictedCompletionMs: number;
+      readonly reason: AdmissionReason;
+      readonly detail: string;
+    };
+
+/** Retry-After when no executor can serve the request: long enough for a scale-up or load to begin. */
+export const NO_EXECUTOR_RETRY_AFTER_MS = 1000;
+
+export function admit(input: AdmissionInput): AdmissionDecision {
+  const { nowMs, deadlineAtMs, overload } = input;
+  if (!(input.executors >= 1)) {
+    return {
+      kind: 'reject',
+      reason: 'no-executor',
+      detail: 'no executor can serve this request',
+      retryAfterMs: NO_EXECUTOR_RETRY_AFTER_MS,
+    };
+  }
+  const serviceMs = Math.max(0, input.serviceMs);
+  const drainMs = Math.max(0, input.backlogMs) / input.executors;
+  const predictedCompletionMs = nowMs + drainMs + serviceMs;
+  if (predictedCompletionMs <= deadlineAtMs) return { kind: 'admit', predictedCompletionMs };
+
+  const budgetMs = deadlineAtMs - nowMs;
+  let reason: AdmissionReason;
+  let detail: string;
+  let waitMs: number;
+  if (budgetMs <= 0) {
+    reason = 'deadline-passed';
+    detail = `deadline passed ${fmt(-budgetMs)} ms ago`;
+    waitMs = drainMs;
+  } else if (serviceMs > budgetMs) {
+    reason = 'slo-infeasible';
+    detail = `needs ${fmt(serviceMs)} ms even on an idle executor, deadline is ${fmt(budgetMs)} ms away`;
+    waitMs = drainMs;
+  } else {
+    reason = 'overloaded';
+    detail = `predicted completion ${fmt(drainMs + serviceMs)} ms from now misses the deadline by ${fmt(predictedCompletionMs - deadlineAtMs)} ms`;
+    waitMs = predictedCompletionMs - deadlineAtMs;
+  }
+  if (overload === 'best-effort') return { kind: 'best-effort', predictedCompletionMs, reason, detail };
+  return { kind: 'reject', reason, detail, retryAfterMs: Math.max(1, Math.ceil(waitMs)) };
+}
+
+function fmt(ms: number): string {
+  return ms.toFixed(1);
+}
