@@ -4,11 +4,13 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { join } from 'node:path';
 import pino from 'pino';
+import { registerAppCommands } from './app-command.js';
 import { inferCommand } from './infer-command.js';
 import { addProfileCommand } from './profile-command.js';
 import { simCommand } from './sim-command.js';
 import { defaultServerOptions } from './server-options.js';
 import { ensureZoo, packageVersion, startServer } from './server.js';
+import { POLICY_NAMES, type PolicyName } from '../engine/scheduling-policy.js';
 
 function int(min: number) {
   return (value: string): number => {
@@ -45,6 +47,10 @@ program
   .option('--no-profile', 'do not profile models in the background after they load')
   .option('--profile-cell-budget-ms <n>', 'background profiling budget per batch-size × threads cell, ms', int(1), d.profileCellBudgetMs)
   .option('--profile-model-budget-ms <n>', 'background profiling budget per model, ms', int(1), d.profileModelBudgetMs)
+  .addOption(new Option('--policy <name>', 'scheduling policy: tessera (EDF, deadline-aware batching, admission), fair (weighted-fair device arbiter), or a baseline').choices([...POLICY_NAMES]).default(d.policy))
+  .option('--auth', 'require API keys (bearer tokens) per tenant; an admin key manages tenants and the repository')
+  .option('--apps <file>', 'YAML file of tenants and apps to register at start')
+  .option('--segment-quantum-ms <n>', 'fair policy: cut models into graph segments of about this much profiled time (0: whole batches)', Number, d.segmentQuantumMs)
   .action(async (opts: Record<string, unknown>) => {
     const server = await startServer({
       repository: opts['repository'] as string | undefined,
@@ -67,6 +73,10 @@ program
       backgroundProfile: opts['profile'] !== false,
       profileCellBudgetMs: opts['profileCellBudgetMs'] as number,
       profileModelBudgetMs: opts['profileModelBudgetMs'] as number,
+      policy: opts['policy'] as PolicyName,
+      auth: opts['auth'] === true,
+      appsFile: opts['apps'] as string | undefined,
+      segmentQuantumMs: opts['segmentQuantumMs'] as number,
     });
     for (const sig of ['SIGTERM', 'SIGINT'] as const) {
       process.once(sig, () => {
@@ -111,6 +121,7 @@ program
   });
 
 addProfileCommand(program, { stateDir: d.stateDir });
+registerAppCommands(program);
 
 program
   .command('sim')

@@ -2,6 +2,7 @@
 
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import type { PolicyName } from '../engine/scheduling-policy.js';
 
 export interface ServerOptions {
   /** Model repository directory; absent: the built-in zoo, generated under the state directory. */
@@ -38,6 +39,14 @@ export interface ServerOptions {
   /** Background profiling budget per sweep cell and per model, ms. */
   readonly profileCellBudgetMs: number;
   readonly profileModelBudgetMs: number;
+  /** Scheduling policy: Tessera's (default), the fair-share arbiter, or a baseline for experiments. */
+  readonly policy: PolicyName;
+  /** Require bearer API keys per tenant (off by default for the embedded single-user setup; logged loudly). */
+  readonly auth: boolean;
+  /** YAML file of tenants and apps applied at start. */
+  readonly appsFile: string | undefined;
+  /** Fair policy: target profiled time per graph segment, ms (0: no segmentation). */
+  readonly segmentQuantumMs: number;
 }
 
 export function defaultServerOptions(): ServerOptions {
@@ -64,5 +73,9 @@ export function defaultServerOptions(): ServerOptions {
     backgroundProfile: true,
     profileCellBudgetMs: 2000,
     profileModelBudgetMs: 20_000,
+    policy: 'tessera',
+    auth: false,
+    appsFile: undefined,
+    segmentQuantumMs: 0,
   };
 }

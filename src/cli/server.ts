@@ -6,6 +6,10 @@ import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { systemClock } from '../core/clock.js';
 import { Engine } from '../engine/engine.js';
+import { schedulingPolicy } from '../engine/scheduling-policy.js';
+import { AppRegistry } from '../engine/app-registry.js';
+import { TenantRegistry } from '../engine/tenant-registry.js';
+import { authenticateMetadata } from '../frontend/http/auth.js';
 import type { ExecutorChange, ExecutorPool } from '../engine/executor-pool.js';
 import { workerChanged } from '../engine/channels.js';
 import { WorkerPool } from '../executor/worker-pool.js';
@@ -80,13 +84,29 @@ export async function startServer(o: ServerOptions, loggerOverride?: Logger): Pr
   const background = o.backgroundProfile
     ? new BackgroundProfiler({ store: profileStore, logger, budget: { maxCellMs: o.profileCellBudgetMs, maxModelMs: o.profileModelBudgetMs } })
     : undefined;
+  const apps = await AppRegistry.open(o.stateDir, { logger });
+  const tenants = await TenantRegistry.open(o.stateDir, { logger });
+  if (o.appsFile !== undefined) {
+    const applied = await apps.loadYaml(o.appsFile, tenants);
+    logger.info({ file: o.appsFile, apps: applied.apps, tenants: applied.tenants }, 'apps file applied');
+  }
+  if (!o.auth) {
+    logger.warn('AUTHENTICATION IS DISABLED: every caller acts as the default tenant with admin rights. Start with --auth to require API keys.');
+  } else {
+    logger.info({ adminKey: tenants.adminKeyPath ?? tenants.adminKeySource }, 'API keys required; the admin key is read from here');
+  }
   const engine = new Engine({
+    apps: {
+      get: (tenant, name) => apps.get(tenant, name),
+      tenantWeight: (tenant) => tenants.getTenant(tenant)?.weight ?? 1,
+    },
     profiles: {
       profiles: async (model, version) => (version === undefined ? await profileStore.forModel(model) : await profileStore.get(model, version)).profiles,
       background: (model) => (background?.status() ?? []).filter((e) => e.model === model),
       versionReady: (target) => background?.enqueue(target),
     },
     repository,
+    policy: schedulingPolicy(o.policy),
     pool: adaptPool(pool),
     clock: systemClock,
     logger,
@@ -101,7 +121,14 @@ export async function startServer(o: ServerOptions, loggerOverride?: Logger): Pr
     },
   });
   const metrics = new Metrics(() => pool.executors().map((e) => ({ id: e.id, rssBytes: e.rssBytes })));
-  const http = buildHttpServer(engine, { host: o.host, port: o.httpPort, maxBodyBytes: o.maxBodyBytes, logger, metrics });
+  const http = buildHttpServer(engine, {
+    host: o.host,
+    port: o.httpPort,
+    maxBodyBytes: o.maxBodyBytes,
+    logger,
+    metrics,
+    tenancy: { apps, tenants, authEnabled: o.auth, validateApp: (app) => engine.checkAppTarget(app) },
+  });
   logger.info({ repository: repositoryDir, workers: o.workers, intraOpThreads: o.intraOpThreads }, 'loading models');
   await engine.start({ loadAll: o.modelControl === 'none' });
   for (const name of o.modelControl === 'explicit' ? o.loadModels : []) {
@@ -111,7 +138,13 @@ export async function startServer(o: ServerOptions, loggerOverride?: Logger): Pr
   const httpPort = (http.server.address() as { port: number }).port;
   const grpc =
     o.grpcPort >= 0
-      ? await startGrpcServer(engine, { host: o.host, port: o.grpcPort, maxMessageBytes: o.maxBodyBytes, logger })
+      ? await startGrpcServer(engine, {
+          host: o.host,
+          port: o.grpcPort,
+          maxMessageBytes: o.maxBodyBytes,
+          logger,
+          ...(o.auth ? { authenticate: (value: string | undefined) => authenticateMetadata(value, { tenants, enabled: true }) } : {}),
+        })
       : undefined;
   logger.info({ http: httpPort, grpc: grpc?.port, repository: repositoryDir }, 'tessera is serving');
 

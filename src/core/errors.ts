@@ -22,12 +22,15 @@ export class ServingError extends Error {
   readonly code: ErrorCode;
   /** True when the operation never started executing and may safely be retried elsewhere. */
   readonly retryable: boolean;
+  /** For RESOURCE_EXHAUSTED / UNAVAILABLE: when the client may try again, ms from now (HTTP Retry-After). */
+  readonly retryAfterMs: number | undefined;
 
-  constructor(code: ErrorCode, message: string, options: { retryable?: boolean; cause?: unknown } = {}) {
+  constructor(code: ErrorCode, message: string, options: { retryable?: boolean; cause?: unknown; retryAfterMs?: number } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'ServingError';
     this.code = code;
     this.retryable = options.retryable ?? false;
+    this.retryAfterMs = options.retryAfterMs;
   }
 }
 

@@ -10,6 +10,28 @@ export interface RequestDoneEvent {
   readonly totalNs: number;
   readonly queueNs: number;
   readonly computeNs: number;
+  /** App and tenant the request came through (absent for plain model requests). */
+  readonly app?: string;
+  readonly tenant?: string;
+  /** For requests with a deadline: whether the answer came in time. */
+  readonly sloMet?: boolean;
+  /** For rejected or dropped requests: why, as a short label (admission, deadline, queue_full, ...). */
+  readonly reason?: string;
+}
+
+/** One unit of work (batch or segment) an executor ran, charged to a tenant's share. */
+export interface DeviceUnitEvent {
+  readonly executor: string;
+  readonly model: string;
+  readonly tenant: string;
+  /** Time inside onnxruntime, ns. */
+  readonly computeNs: number;
+}
+
+/** The executor switched from one model's work to another's. */
+export interface DeviceSwitchEvent {
+  readonly executor: string;
+  readonly intervalMs: number;
 }
 
 export interface BatchEvent {
@@ -37,3 +59,5 @@ export const requestDone = diagnostics.channel('tessera:request:done');
 export const batchExecuted = diagnostics.channel('tessera:batch:executed');
 export const queueChanged = diagnostics.channel('tessera:queue:changed');
 export const workerChanged = diagnostics.channel('tessera:worker:changed');
+export const deviceUnit = diagnostics.channel('tessera:device:unit');
+export const deviceSwitch = diagnostics.channel('tessera:device:switch');

@@ -9,6 +9,7 @@ import type {
   RepositoryIndexEntry,
   ServerMetadata,
 } from '../core/inference.js';
+import type { InferContext } from './request-context.js';
 
 export interface EngineApi {
   isLive(): boolean;
@@ -19,8 +20,16 @@ export interface EngineApi {
   modelMetadata(name: string, version?: string): ModelMetadata;
   /** Throws NOT_FOUND for an unknown model/version. */
   isModelReady(name: string, version?: string): boolean;
-  /** Rejects with ServingError (INVALID_ARGUMENT names the tensor, NOT_FOUND, UNAVAILABLE, ...). */
-  infer(request: InferRequest): Promise<InferResponse>;
+  /**
+   * Rejects with ServingError (INVALID_ARGUMENT names the tensor, NOT_FOUND, UNAVAILABLE, RESOURCE_EXHAUSTED when
+   * admission control rejects, DEADLINE_EXCEEDED when the request was dropped because its deadline passed).
+   * The OIP `timeout` (µs) and `priority` parameters and `tessera.slo_ms` set the request's deadline and class.
+   */
+  infer(request: InferRequest, context?: InferContext): Promise<InferResponse>;
+  /** A request to a registered app of `tenant` (NOT_FOUND for an unknown app or another tenant's app). */
+  inferApp(tenant: string, app: string, request: Omit<InferRequest, 'model'>): Promise<InferResponse>;
+  /** A model-less request to a task; `tessera.slo_ms` and `tessera.min_accuracy` parameters state what it needs. */
+  inferTask(task: string, request: Omit<InferRequest, 'model'>, options?: TaskInferOptions): Promise<InferResponse>;
   repositoryIndex(readyOnly: boolean): RepositoryIndexEntry[];
   loadModel(name: string): Promise<void>;
   unloadModel(name: string, options?: { unloadDependents?: boolean }): Promise<void>;
@@ -28,6 +37,11 @@ export interface EngineApi {
   statistics(name?: string, version?: string): ModelStatistics[];
   /** Stored latency profiles of a model (one version or all). NOT_FOUND for an unknown model or no profile yet. */
   modelProfile(name: string, version?: string): Promise<ModelProfileAnswer>;
+}
+
+export interface TaskInferOptions {
+  /** Tenant the request is charged to (default: the default tenant). */
+  readonly tenant?: string;
 }
 
 export interface ModelProfileAnswer {

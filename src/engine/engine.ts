@@ -17,17 +17,30 @@ import type { ModelConfig } from '../repository/model-config.js';
 import { ModelLifecycle } from '../repository/model-lifecycle.js';
 import type { RepositoryModel } from '../repository/model-repository.js';
 import { selectVersions } from '../repository/version-policy.js';
+import type { AppSpec } from '../core/app.js';
+import { DeadlineBatcher } from '../scheduler/batchers/deadline-batcher.js';
 import { DynamicBatcher } from '../scheduler/batchers/dynamic-batcher.js';
 import { SingleBatcher } from '../scheduler/batchers/single-batcher.js';
 import type { Batcher } from '../scheduler/batcher.js';
-import { requestDone } from './channels.js';
-import type { EngineApi, ModelProfileAnswer } from './engine-api.js';
+import type { FlowSelector } from '../scheduler/flow-selector.js';
+import { createFlowSelector } from '../scheduler/selectors/index.js';
+import { createVariantRouter } from '../router/index.js';
+import type { VariantCandidate, VariantRouter } from '../router/variant-router.js';
+import { deviceSwitch, requestDone } from './channels.js';
+import { CostEstimator } from './cost-estimator.js';
+import type { EngineApi, ModelProfileAnswer, TaskInferOptions } from './engine-api.js';
 import type { ExecutorPool } from './executor-pool.js';
+import { ExecutorScheduler } from './executor-scheduler.js';
 import { ModelStats } from './model-stats.js';
 import { type ModelSignature, modelSignature } from './model-signature.js';
+import { type InferContext, contextFromParameters, defaultContext } from './request-context.js';
+import { type SchedulingPolicy, schedulingPolicy } from './scheduling-policy.js';
 import { type PendingRequest, VersionRuntime } from './version-runtime.js';
 
-export const EXTENSIONS = ['binary_tensor_data', 'model_repository', 'statistics', 'metrics'] as const;
+export const EXTENSIONS = ['binary_tensor_data', 'model_repository', 'statistics', 'metrics', 'tessera_apps', 'tessera_tasks'] as const;
+
+/** How often versions without a profile look for one (the background profiler may have finished), ms. */
+const PROFILE_POLL_MS = 5000;
 
 export interface EngineLogger {
   info(obj: object, msg?: string): void;
@@ -62,8 +75,17 @@ export interface ProfileSource {
   versionReady(target: { model: string; version: string; path: string; maxBatchSize: number; inputs: readonly TensorSpec[] }): void;
 }
 
+/** Where registered apps and tenant weights come from (the app registry). */
+export interface AppDirectory {
+  get(tenant: string, name: string): AppSpec | undefined;
+  tenantWeight(tenant: string): number;
+}
+
 export interface EngineOptions {
   readonly profiles?: ProfileSource;
+  /** Scheduling policy (default 'tessera'). */
+  readonly policy?: SchedulingPolicy;
+  readonly apps?: AppDirectory;
   readonly repository: RepositorySource;
   readonly pool: ExecutorPool;
   readonly clock: Clock;
@@ -76,6 +98,9 @@ interface LoadedVersion {
   readonly runtime: VersionRuntime;
   readonly signature: ModelSignature;
   readonly config: ModelConfig;
+  readonly cost: CostEstimator;
+  readonly path: string;
+  readonly threads: number;
 }
 
 export class Engine implements EngineApi {
@@ -86,16 +111,42 @@ export class Engine implements EngineApi {
   private started = false;
   private draining = false;
   private modelCount = 0;
+  private readonly schedulers = new Map<string, ExecutorScheduler>();
+  readonly policy: SchedulingPolicy;
+  private readonly router: VariantRouter;
+  private profilePoll: NodeJS.Timeout | undefined;
 
   constructor(private readonly o: EngineOptions) {
     this.lifecycle = new ModelLifecycle(o.clock);
+    this.policy = o.policy ?? schedulingPolicy('tessera');
+    this.router = createVariantRouter(this.policy.router);
     o.pool.onChange((change) => {
+      this.schedulers.get(change.id)?.changed(change.kind === 'up');
       for (const versions of this.loaded.values()) {
         for (const v of versions.values()) {
-          if (v.runtime.executorIds.includes(change.id)) v.runtime.executorChanged(change.id, change.kind === 'up');
+          if (v.runtime.executorIds.includes(change.id)) v.runtime.executorChanged();
         }
       }
     });
+  }
+
+  private schedulerFor(executor: Executor): ExecutorScheduler {
+    let s = this.schedulers.get(executor.id);
+    if (s === undefined) {
+      const selector: FlowSelector = createFlowSelector(this.policy.selector);
+      s = new ExecutorScheduler({
+        executor,
+        selector,
+        clock: this.o.clock,
+        isAvailable: () => this.o.pool.isAvailable(executor.id),
+        maxUnitsInFlight: this.o.defaults.maxBatchesInFlight,
+        onSwitch: (_from, _to, intervalMs) => {
+          if (deviceSwitch.hasSubscribers) deviceSwitch.publish({ executor: executor.id, intervalMs });
+        },
+      });
+      this.schedulers.set(executor.id, s);
+    }
+    return s;
   }
 
   /** Scans the repository and loads every model (or none, in explicit model-control mode). */
@@ -142,11 +193,13 @@ export class Engine implements EngineApi {
     };
   }
 
-  infer(request: InferRequest): Promise<InferResponse> {
+  infer(request: InferRequest, context?: InferContext): Promise<InferResponse> {
     if (this.draining) return Promise.reject(new ServingError('UNAVAILABLE', 'server is shutting down'));
     let runtime: VersionRuntime;
+    let ctx: InferContext;
     try {
       runtime = this.resolve(request.model, request.version).loaded.runtime;
+      ctx = contextFromParameters(request.parameters, this.o.clock.nowMs(), context);
     } catch (e) {
       const err = toServingError(e);
       // Unknown names get an empty label so clients cannot grow the metric series without bound.
@@ -154,7 +207,125 @@ export class Engine implements EngineApi {
       requestDone.publish({ model, version: '', outcome: err.code, totalNs: 0, queueNs: 0, computeNs: 0 });
       return Promise.reject(err);
     }
-    return runtime.infer(request);
+    return runtime.infer(request, ctx);
+  }
+
+  /** A request to a registered app: its SLO, accuracy floor, weight and priority apply; the router picks the variant. */
+  inferApp(tenant: string, appName: string, request: Omit<InferRequest, 'model'>): Promise<InferResponse> {
+    const app = this.o.apps?.get(tenant, appName);
+    if (app === undefined) return Promise.reject(new ServingError('NOT_FOUND', `unknown app '${appName}'`));
+    const now = this.o.clock.nowMs();
+    let ctx: InferContext;
+    try {
+      ctx = contextFromParameters(request.parameters, now, {
+        deadlineAtMs: now + app.slo.latencyMs,
+        priority: app.priority,
+        tenant: app.tenant,
+        tenantWeight: this.o.apps?.tenantWeight(app.tenant) ?? 1,
+        weight: app.weight,
+        sloMs: app.slo.latencyMs,
+        overload: app.overload,
+        app: app.name,
+      });
+    } catch (e) {
+      return Promise.reject(toServingError(e));
+    }
+    if (app.model !== undefined) {
+      return this.infer({ ...request, model: app.model, ...(app.version === undefined ? {} : { version: app.version }) }, ctx);
+    }
+    return this.routeAndInfer(app.task as string, app.minAccuracy, request, ctx);
+  }
+
+  /** Refuses an app whose model or task the repository does not have (INVALID_ARGUMENT naming it). */
+  checkAppTarget(app: AppSpec): void {
+    if (app.model !== undefined && !this.models.has(app.model)) {
+      throw new ServingError('INVALID_ARGUMENT', `app '${app.name}': model '${app.model}' is not in the repository`);
+    }
+    if (app.task !== undefined && ![...this.models.values()].some((m) => m.config.task === app.task)) {
+      const tasks = [...new Set([...this.models.values()].flatMap((m) => (m.config.task === undefined ? [] : [m.config.task])))].sort();
+      throw new ServingError('INVALID_ARGUMENT', `app '${app.name}': no model serves task '${app.task}' (tasks: ${tasks.join(', ') || 'none'})`);
+    }
+  }
+
+  /** A model-less request: the task, an SLO and an accuracy floor from the request's tessera.* parameters. */
+  inferTask(task: string, request: Omit<InferRequest, 'model'>, options: TaskInferOptions = {}): Promise<InferResponse> {
+    const now = this.o.clock.nowMs();
+    let ctx: InferContext;
+    let minAccuracy = 0;
+    try {
+      const p = request.parameters;
+      const acc = p?.['tessera.min_accuracy'];
+      if (acc !== undefined) {
+        const n = typeof acc === 'string' ? Number(acc) : acc;
+        if (typeof n !== 'number' || !Number.isFinite(n) || n < 0 || n > 1) {
+          throw new ServingError('INVALID_ARGUMENT', `parameter 'tessera.min_accuracy' must be a number in [0, 1], got ${JSON.stringify(acc)}`);
+        }
+        minAccuracy = n;
+      }
+      ctx = contextFromParameters(p, now, { ...defaultContext(), tenant: options.tenant ?? defaultContext().tenant });
+    } catch (e) {
+      return Promise.reject(toServingError(e));
+    }
+    return this.routeAndInfer(task, minAccuracy, request, ctx);
+  }
+
+  /** Variants of a task, with what the router needs to know about each. */
+  taskCandidates(task: string): VariantCandidate[] {
+    const out: VariantCandidate[] = [];
+    for (const [name, m] of this.models) {
+      if (m.config.task !== task) continue;
+      for (const v of this.lifecycle.readyVersions(name)) {
+        const lv = this.loaded.get(name)?.get(v);
+        if (lv === undefined) continue;
+        const rt = lv.runtime;
+        out.push({
+          model: name,
+          version: String(v),
+          accuracy: m.config.declaredAccuracy,
+          loaded: true,
+          loadMs: 0,
+          predictBatchMs: rt.costKnown ? (b: number) => rt.predictBatchMs(b) : undefined,
+          maxBatchSize: rt.maxBatchSize,
+          cores: lv.threads,
+          instances: rt.instanceCount,
+          backlogMs: rt.backlogMs() + rt.executorIds.reduce((a, id) => a + (this.schedulers.get(id)?.busyMs ?? 0), 0),
+          queuedRequests: rt.load,
+        });
+      }
+    }
+    return out;
+  }
+
+  private routeAndInfer(task: string, minAccuracy: number, request: Omit<InferRequest, 'model'>, ctx: InferContext): Promise<InferResponse> {
+    const candidates = this.taskCandidates(task);
+    if (candidates.length === 0) {
+      const known = [...this.models.values()].some((m) => m.config.task === task);
+      return Promise.reject(new ServingError(known ? 'UNAVAILABLE' : 'NOT_FOUND', known ? `no variant of task '${task}' is ready` : `unknown task '${task}'`));
+    }
+    const now = this.o.clock.nowMs();
+    const budgetMs = Number.isFinite(ctx.deadlineAtMs) ? ctx.deadlineAtMs - now : Number.MAX_SAFE_INTEGER;
+    const rows = Math.max(1, request.inputs[0]?.shape[0] ?? 1);
+    const d = this.router.route({ task, budgetMs, minAccuracy, rows }, candidates);
+    if (d.kind === 'none') {
+      this.publishReject(ctx, 'NOT_FOUND', 'accuracy');
+      return Promise.reject(new ServingError('NOT_FOUND', `no variant of task '${task}' meets the request: ${d.reason}`));
+    }
+    // Only a prediction can justify a reject: with no profile or observation yet, the request is let through.
+    const chosen = candidates.find((c) => c.model === d.model && c.version === d.version);
+    const known = chosen?.predictBatchMs !== undefined;
+    if (!d.meetsSlo && known && this.policy.admission && ctx.overload === 'reject' && Number.isFinite(budgetMs)) {
+      const retryAfterMs = Math.max(1, Math.ceil(d.predictedMs - budgetMs));
+      this.publishReject(ctx, 'RESOURCE_EXHAUSTED', 'admission');
+      return Promise.reject(
+        new ServingError('RESOURCE_EXHAUSTED', `request rejected by admission control: no variant of task '${task}' can answer within ${budgetMs.toFixed(1)} ms (best predicted ${d.predictedMs.toFixed(1)} ms by ${d.model})`, { retryAfterMs }),
+      );
+    }
+    return this.infer({ ...request, model: d.model, version: d.version }, ctx);
+  }
+
+  private publishReject(ctx: InferContext, outcome: string, reason: string): void {
+    if (!requestDone.hasSubscribers) return;
+    requestDone.publish({ model: '', version: '', outcome, totalNs: 0, queueNs: 0, computeNs: 0, reason, ...(ctx.app === undefined ? {} : { app: ctx.app, tenant: ctx.tenant }), ...(Number.isFinite(ctx.sloMs) ? { sloMet: false } : {}) });
   }
 
   repositoryIndex(readyOnly: boolean): RepositoryIndexEntry[] {
@@ -207,6 +378,8 @@ export class Engine implements EngineApi {
   /** Stop taking requests, let everything queued or running finish (up to `timeoutMs`). */
   async drain(timeoutMs: number): Promise<void> {
     this.draining = true;
+    if (this.profilePoll !== undefined) clearInterval(this.profilePoll);
+    this.profilePoll = undefined;
     const all = [...this.loaded.values()].flatMap((vs) => [...vs.values()].map((v) => v.runtime.drain()));
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => {
@@ -220,6 +393,7 @@ export class Engine implements EngineApi {
         v.runtime.close();
       }
     }
+    for (const s of this.schedulers.values()) s.close();
   }
 
   /** Requests queued or running, per model, for the pending-requests gauge. */
@@ -311,6 +485,7 @@ export class Engine implements EngineApi {
       const signature = modelSignature(m.config, session, this.o.defaults.maxBatchSize);
       const stats = new ModelStats(m.name, String(version));
       this.stats.set(key, stats);
+      const cost = new CostEstimator(options.intraOpThreads);
       const runtime = new VersionRuntime({
         model: m.name,
         version: String(version),
@@ -318,21 +493,23 @@ export class Engine implements EngineApi {
         inputs: signature.inputs,
         outputs: signature.outputs,
         maxBatchSize: signature.maxBatchSize,
-        batcher: this.makeBatcher(m.config, signature.maxBatchSize),
-        executors,
-        isAvailable: (id) => this.o.pool.isAvailable(id),
+        batcher: this.makeBatcher(m.config, signature.maxBatchSize, cost),
+        schedulers: executors.map((e) => this.schedulerFor(e)),
         clock: this.o.clock,
         stats,
+        cost,
+        admission: this.policy.admission,
         unavailableTimeoutMs: this.o.defaults.unavailableTimeoutMs,
         maxQueueLength: this.o.defaults.maxQueueLength,
-        maxBatchesInFlight: this.o.defaults.maxBatchesInFlight,
       });
       let versions = this.loaded.get(m.name);
       if (versions === undefined) {
         versions = new Map();
         this.loaded.set(m.name, versions);
       }
-      versions.set(version, { runtime, signature, config: m.config });
+      versions.set(version, { runtime, signature, config: m.config, cost, path, threads: options.intraOpThreads });
+      void this.refreshProfile(m.name, version);
+      this.armProfilePoll();
       this.lifecycle.ready(m.name, version);
       this.o.profiles?.versionReady({ model: m.name, version: String(version), path, maxBatchSize: signature.maxBatchSize, inputs: signature.inputs });
       this.o.logger.info(
@@ -348,8 +525,45 @@ export class Engine implements EngineApi {
     }
   }
 
-  private makeBatcher(config: ModelConfig, maxBatchSize: number): Batcher<PendingRequest> {
-    if (maxBatchSize <= 0) return new SingleBatcher();
+  /** Gives a version's cost estimator its stored profile once one exists. */
+  private async refreshProfile(model: string, version: number): Promise<void> {
+    const lv = this.loaded.get(model)?.get(version);
+    if (lv === undefined || lv.cost.hasProfile || this.o.profiles === undefined) return;
+    try {
+      const profiles = await this.o.profiles.profiles(model, String(version));
+      const cpu = profiles.find((p) => p.executorKind === 'cpu') ?? profiles[0];
+      if (cpu !== undefined) lv.cost.setProfile(cpu.fit);
+    } catch {
+      // No profile yet (or an unreadable one): the estimator keeps learning from observed runs.
+    }
+  }
+
+  private armProfilePoll(): void {
+    if (this.profilePoll !== undefined || this.o.profiles === undefined) return;
+    this.profilePoll = setInterval(() => {
+      let missing = false;
+      for (const [model, vs] of this.loaded) {
+        for (const [v, lv] of vs) {
+          if (lv.cost.hasProfile) continue;
+          missing = true;
+          void this.refreshProfile(model, v);
+        }
+      }
+      if (!missing && this.profilePoll !== undefined) {
+        clearInterval(this.profilePoll);
+        this.profilePoll = undefined;
+      }
+    }, PROFILE_POLL_MS);
+    this.profilePoll.unref();
+  }
+
+  private makeBatcher(config: ModelConfig, maxBatchSize: number, cost: CostEstimator): Batcher<PendingRequest> {
+    if (this.policy.batching === 'deadline') {
+      // Deadline-aware batching replaces the delay knob: the largest batch that still meets the earliest deadline.
+      // Models that do not batch get the same EDF queue with batches of one.
+      return new DeadlineBatcher<PendingRequest>({ maxBatchSize: Math.max(1, maxBatchSize), predictBatchMs: (rows) => cost.predictMs(rows) });
+    }
+    if (maxBatchSize <= 0 || this.policy.batching === 'single') return new SingleBatcher();
     if (config.dynamicBatching !== undefined) {
       return new DynamicBatcher({
         maxBatchSize,

@@ -1,21 +1,32 @@
-// Serves one loaded model version: queues requests in a batcher, runs batches on free instances, retries once.
+// Serves one loaded model version: admits requests, queues them in a batcher, and offers batches to the executors
+// that host it (each executor's scheduler decides when this version's turn comes); drops expired work; retries once.
 
 import type { Clock } from '../core/clock.js';
 import { ServingError, toServingError } from '../core/errors.js';
 import type { InferRequest, InferResponse, TensorSpec } from '../core/inference.js';
 import type { Tensor } from '../core/tensor.js';
-import type { Executor } from '../executor/executor.js';
+import { admit } from '../scheduler/admission.js';
 import type { BatchItem, Batcher } from '../scheduler/batcher.js';
+import type { FlowView } from '../scheduler/flow-selector.js';
 import { concatInputs, splitOutputs } from './batch-assembly.js';
-import { batchExecuted, queueChanged, requestDone } from './channels.js';
+import { batchExecuted, deviceUnit, queueChanged, requestDone, type RequestDoneEvent } from './channels.js';
+import type { CostEstimator } from './cost-estimator.js';
+import type { ExecutorScheduler, Flow, TakeResult } from './executor-scheduler.js';
 import type { ModelStats } from './model-stats.js';
+import { type InferContext, defaultContext } from './request-context.js';
 import { validateRequest } from './request-validation.js';
 
 /** Runs at most this many times in all when an executor dies under a request (the first run + one retry). */
 const MAX_ATTEMPTS = 2;
+/** Weight of the newest response time in the flow's moving average (ROMA's estimate). */
+const RESPONSE_ALPHA = 0.2;
 
 interface Pending extends BatchItem {
   readonly req: InferRequest;
+  readonly ctx: InferContext;
+  /** Deadline used for ordering and expiry; best-effort requests that can no longer make it get Infinity. */
+  deadlineAtMs: number;
+  readonly priority: number;
   readonly outputNames: readonly string[];
   readonly startNs: bigint;
   attempts: number;
@@ -23,12 +34,14 @@ interface Pending extends BatchItem {
   reject(err: ServingError): void;
 }
 
-interface Instance {
-  readonly executor: Executor;
-  /** Batches sent to the executor and not yet answered. */
-  inFlight: number;
-  /** Set when a run failed because the executor died; cleared when the pool reports it up again. */
-  down: boolean;
+/** Batchers that know deadlines can drop queued work that can no longer finish in time. */
+interface ExpiringBatcher<T> extends Batcher<T & BatchItem> {
+  expire(nowMs: number): T[];
+  nextDeadlineAtMs(): number;
+}
+
+function isExpiring<T extends BatchItem>(b: Batcher<T>): b is Batcher<T> & ExpiringBatcher<T> {
+  return typeof (b as Partial<ExpiringBatcher<T>>).expire === 'function' && typeof (b as Partial<ExpiringBatcher<T>>).nextDeadlineAtMs === 'function';
 }
 
 export interface VersionRuntimeOptions {
@@ -40,38 +53,40 @@ export interface VersionRuntimeOptions {
   readonly outputs: readonly TensorSpec[];
   readonly maxBatchSize: number;
   readonly batcher: Batcher<Pending>;
-  readonly executors: readonly Executor[];
-  readonly isAvailable: (executorId: string) => boolean;
+  /** Schedulers of the executors that host this version. */
+  readonly schedulers: readonly ExecutorScheduler[];
   readonly clock: Clock;
   readonly stats: ModelStats;
+  readonly cost: CostEstimator;
+  /** Reject at arrival what cannot meet its deadline; drop queued requests whose deadline passes. */
+  readonly admission: boolean;
   /** Queued requests fail with UNAVAILABLE after waiting this long while no instance is available. */
   readonly unavailableTimeoutMs: number;
   /** Most requests queued at once; more are rejected with RESOURCE_EXHAUSTED (bounded memory). */
   readonly maxQueueLength: number;
-  /**
-   * Batches an instance may have outstanding. 1 leaves the worker idle while the front end handles each reply;
-   * 2 lets the next batch wait in the worker so it starts the moment the previous one ends.
-   */
-  readonly maxBatchesInFlight: number;
 }
 
 export type { Pending as PendingRequest };
 
-export class VersionRuntime {
-  private readonly instances: Instance[];
-  private wakeTimer: NodeJS.Timeout | undefined;
-  private wakeAtMs = Infinity;
+export class VersionRuntime implements Flow {
+  readonly key: string;
   private watchdog: NodeJS.Timeout | undefined;
+  private expiryTimer: NodeJS.Timeout | undefined;
+  private expiryAtMs = Infinity;
   private inFlight = 0;
   private accepting = true;
   private idleWaiters: (() => void)[] = [];
+  /** Queued requests in arrival order (a Set keeps insertion order), for the selector's view and the backlog. */
+  private readonly queued = new Set<Pending>();
+  private avgResponseMs = 0;
 
   constructor(private readonly o: VersionRuntimeOptions) {
-    this.instances = o.executors.map((executor) => ({ executor, inFlight: 0, down: false }));
+    this.key = o.key;
+    for (const s of o.schedulers) s.add(this);
   }
 
   get executorIds(): string[] {
-    return this.instances.map((i) => i.executor.id);
+    return this.o.schedulers.map((s) => s.id);
   }
 
   /** Requests queued or running. */
@@ -79,96 +94,220 @@ export class VersionRuntime {
     return this.o.batcher.size + this.inFlight;
   }
 
-  infer(req: InferRequest): Promise<InferResponse> {
+  get model(): string {
+    return this.o.model;
+  }
+
+  get version(): string {
+    return this.o.version;
+  }
+
+  get maxBatchSize(): number {
+    return this.o.maxBatchSize;
+  }
+
+  get instanceCount(): number {
+    return this.o.schedulers.length;
+  }
+
+  /** Predicted executor time of one batch of `rows` rows, ms (0 when nothing is known yet). */
+  predictBatchMs(rows: number): number {
+    return this.o.cost.predictMs(Math.max(1, rows));
+  }
+
+  get costKnown(): boolean {
+    return this.o.cost.known;
+  }
+
+  /** Predicted executor-ms of this version's queued work (split into full batches). */
+  backlogMs(deadlineAtMs = Infinity): number {
+    let rows = 0;
+    for (const p of this.queued) if (p.deadlineAtMs <= deadlineAtMs) rows += p.rows;
+    if (rows === 0) return 0;
+    const maxB = Math.max(1, this.o.maxBatchSize);
+    const full = Math.floor(rows / maxB);
+    const rest = rows - full * maxB;
+    return full * this.predictBatchMs(maxB) + (rest > 0 ? this.predictBatchMs(rest) : 0);
+  }
+
+  infer(req: InferRequest, ctx: InferContext = defaultContext()): Promise<InferResponse> {
     if (!this.accepting) {
       return Promise.reject(new ServingError('UNAVAILABLE', `model '${this.o.model}' version ${this.o.version} is unloading`));
     }
     let v: ReturnType<typeof validateRequest>;
+    let deadlineAtMs = ctx.deadlineAtMs;
+    const now = this.o.clock.nowMs();
     try {
       v = validateRequest(req, this.o.inputs, this.o.outputs, this.o.maxBatchSize);
       if (this.o.batcher.size >= this.o.maxQueueLength) {
-        throw new ServingError('RESOURCE_EXHAUSTED', `queue of model '${this.o.model}' is full (${this.o.maxQueueLength} requests)`);
+        throw new ServingError('RESOURCE_EXHAUSTED', `queue of model '${this.o.model}' is full (${this.o.maxQueueLength} requests)`, {
+          retryAfterMs: Math.max(1, Math.ceil(this.backlogMs() / Math.max(1, this.o.schedulers.length))),
+        });
+      }
+      if (this.o.admission && Number.isFinite(deadlineAtMs) && this.o.cost.known) {
+        const d = admit({
+          nowMs: now,
+          deadlineAtMs,
+          serviceMs: this.predictBatchMs(v.rows),
+          backlogMs: this.sharedBacklogMs(deadlineAtMs),
+          executors: Math.max(1, this.o.schedulers.filter((s) => s.usable).length),
+          overload: ctx.overload,
+        });
+        if (d.kind === 'reject') {
+          throw new ServingError('RESOURCE_EXHAUSTED', `request rejected by admission control (${d.reason}): ${d.detail}`, { retryAfterMs: d.retryAfterMs });
+        }
+        // Best effort: it runs, but after every request that can still make its deadline.
+        if (d.kind === 'best-effort') deadlineAtMs = Infinity;
       }
     } catch (e) {
       const err = toServingError(e);
       this.o.stats.recordFailure(0);
-      requestDone.publish({ model: this.o.model, version: this.o.version, outcome: err.code, totalNs: 0, queueNs: 0, computeNs: 0 });
+      this.publishDone(ctx, err.code, 0, 0, 0, err.code === 'RESOURCE_EXHAUSTED' ? (err.message.includes('admission') ? 'admission' : 'queue_full') : 'invalid');
       return Promise.reject(err);
     }
     return new Promise<InferResponse>((resolve, reject) => {
       const item: Pending = {
         req,
+        ctx,
         rows: v.rows,
         shapeKey: v.shapeKey,
+        deadlineAtMs,
+        priority: ctx.priority,
         outputNames: v.outputNames,
-        enqueuedAtMs: this.o.clock.nowMs(),
+        enqueuedAtMs: now,
         startNs: process.hrtime.bigint(),
         attempts: 0,
         resolve,
         reject,
       };
       this.publishQueue(1);
-      this.o.batcher.enqueue(item);
-      this.pump();
+      this.enqueue(item);
+      this.pumpAll();
     });
+  }
+
+  /** Work ahead of a request with this deadline on the executors it can use: every hosted version's queue plus running units. */
+  private sharedBacklogMs(deadlineAtMs: number): number {
+    let ms = 0;
+    for (const s of this.o.schedulers) ms += s.busyMs + s.backlogOfOthersMs(this, deadlineAtMs);
+    return ms + this.backlogMs(deadlineAtMs);
+  }
+
+  private enqueue(p: Pending): void {
+    this.queued.add(p);
+    this.o.batcher.enqueue(p);
+    this.armExpiry();
   }
 
   /** Stop taking requests; resolves when every queued and running request has finished. */
   drain(): Promise<void> {
     this.accepting = false;
-    this.pump();
+    this.pumpAll();
     if (this.load === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   /** Fail everything still queued (used when the version is forced away). */
   failQueued(err: ServingError): void {
-    for (const p of this.o.batcher.remove(() => true)) this.finishFailure(p, err);
-  }
-
-  /** An executor came back or went away: re-run the dispatch loop. */
-  executorChanged(executorId: string, up: boolean): void {
-    for (const inst of this.instances) if (inst.executor.id === executorId) inst.down = !up;
-    this.pump();
-  }
-
-  private usable(inst: Instance): boolean {
-    return !inst.down && this.o.isAvailable(inst.executor.id);
-  }
-
-  private pump(): void {
-    const now = this.o.clock.nowMs();
-    let anyAvailable = false;
-    for (;;) {
-      // The usable instance with the fewest outstanding batches takes the next one, so idle ones fill first.
-      let target: Instance | undefined;
-      for (const inst of this.instances) {
-        if (!this.usable(inst)) continue;
-        anyAvailable = true;
-        if (inst.inFlight < this.o.maxBatchesInFlight && (target === undefined || inst.inFlight < target.inFlight)) target = inst;
-      }
-      if (target === undefined) break;
-      const d = this.o.batcher.next(now);
-      if (d.kind === 'empty') break;
-      if (d.kind === 'wait') {
-        this.scheduleWake(d.untilMs, now);
-        break;
-      }
-      void this.execute(target, d.items);
+    for (const p of this.o.batcher.remove(() => true)) {
+      this.queued.delete(p);
+      this.finishFailure(p, err, 'unavailable');
     }
-    if (!anyAvailable && this.o.batcher.size > 0) this.armWatchdog();
+  }
+
+  view(nowMs: number): FlowView | undefined {
+    if (this.o.batcher.size === 0) return undefined;
+    let head: Pending | undefined;
+    let deadline = Infinity;
+    let priority = Infinity;
+    for (const p of this.queued) {
+      head ??= p;
+      if (p.deadlineAtMs < deadline) deadline = p.deadlineAtMs;
+      if (p.priority < priority) priority = p.priority;
+    }
+    if (head === undefined) return undefined;
+    const rows = Math.min(Math.max(1, this.o.maxBatchSize), this.queued.size);
+    return {
+      flow: this.key,
+      tenant: head.ctx.tenant,
+      weight: head.ctx.weight,
+      tenantWeight: head.ctx.tenantWeight,
+      priority,
+      queuedRequests: this.o.batcher.size,
+      headEnqueuedAtMs: head.enqueuedAtMs,
+      headDeadlineAtMs: deadline,
+      nextCostMs: this.predictBatchMs(rows),
+      sloMs: head.ctx.sloMs,
+      avgResponseMs: this.avgResponseMs === 0 ? nowMs - head.enqueuedAtMs : this.avgResponseMs,
+      inProgress: false,
+    };
+  }
+
+  take(nowMs: number, scheduler: ExecutorScheduler): TakeResult {
+    const d = this.o.batcher.next(nowMs);
+    if (d.kind === 'empty') return { kind: 'none' };
+    if (d.kind === 'wait') return { kind: 'wait', untilMs: d.untilMs };
+    for (const p of d.items) this.queued.delete(p);
+    const rows = d.items.reduce((a, p) => a + p.rows, 0);
+    const costMs = this.predictBatchMs(rows);
+    const items = d.items;
+    this.inFlight += items.length;
+    return { kind: 'unit', unit: { costMs, run: () => this.execute(scheduler, items) } };
+  }
+
+  /** An executor came back or went away: its scheduler re-runs; queued work may need the watchdog. */
+  executorChanged(): void {
+    this.pumpAll();
+  }
+
+  private pumpAll(): void {
+    for (const s of this.o.schedulers) s.pump();
+    if (this.o.batcher.size > 0 && !this.o.schedulers.some((s) => s.usable)) this.armWatchdog();
     this.checkIdle();
   }
 
-  private scheduleWake(atMs: number, nowMs: number): void {
-    if (this.wakeTimer !== undefined && this.wakeAtMs <= atMs) return;
-    if (this.wakeTimer !== undefined) clearTimeout(this.wakeTimer);
-    this.wakeAtMs = atMs;
-    this.wakeTimer = setTimeout(() => {
-      this.wakeTimer = undefined;
-      this.wakeAtMs = Infinity;
-      this.pump();
-    }, Math.max(0, atMs - nowMs));
+  /** One timer at the earliest moment a queued request can no longer finish in time; it drops those. */
+  private armExpiry(): void {
+    const b = this.o.batcher;
+    if (!this.o.admission || !isExpiring(b)) return;
+    const at = b.nextDeadlineAtMs();
+    if (!Number.isFinite(at)) return;
+    if (this.expiryTimer !== undefined && this.expiryAtMs <= at) return;
+    if (this.expiryTimer !== undefined) clearTimeout(this.expiryTimer);
+    this.expiryAtMs = at;
+    this.expiryTimer = setTimeout(
+      () => {
+        this.expiryTimer = undefined;
+        this.expiryAtMs = Infinity;
+        this.expireNow();
+      },
+      Math.max(0, Math.ceil(at - this.o.clock.nowMs())),
+    );
+    this.expiryTimer.unref?.();
+  }
+
+  private expireNow(): void {
+    const b = this.o.batcher;
+    if (!isExpiring(b)) return;
+    const now = this.o.clock.nowMs();
+    const requeue: Pending[] = [];
+    for (const p of b.expire(now)) {
+      this.queued.delete(p);
+      if (p.ctx.overload === 'best-effort') {
+        p.deadlineAtMs = Infinity;
+        requeue.push(p);
+        continue;
+      }
+      const late = now - p.enqueuedAtMs;
+      this.finishFailure(
+        p,
+        new ServingError('DEADLINE_EXCEEDED', `request to model '${this.o.model}' dropped before execution: it could not finish within its deadline (waited ${late.toFixed(1)} ms)`),
+        'deadline',
+      );
+    }
+    for (const p of requeue) this.enqueue(p);
+    this.armExpiry();
+    this.pumpAll();
   }
 
   /** While no instance can run, fail requests that waited past the timeout instead of letting them hang. */
@@ -179,86 +318,112 @@ export class VersionRuntime {
       const now = this.o.clock.nowMs();
       const expired = this.o.batcher.remove((p) => now - p.enqueuedAtMs >= this.o.unavailableTimeoutMs);
       for (const p of expired) {
+        this.queued.delete(p);
         this.finishFailure(
           p,
           new ServingError('UNAVAILABLE', `no instance of model '${this.o.model}' became available within ${this.o.unavailableTimeoutMs} ms`),
+          'unavailable',
         );
       }
-      if (this.o.batcher.size === 0 || this.instances.some((i) => this.usable(i))) {
+      if (this.o.batcher.size === 0 || this.o.schedulers.some((s) => s.usable)) {
         clearInterval(this.watchdog);
         this.watchdog = undefined;
-        this.pump();
+        this.pumpAll();
       }
     }, periodMs);
   }
 
-  private async execute(inst: Instance, items: readonly Pending[]): Promise<void> {
-    inst.inFlight += 1;
-    this.inFlight += items.length;
+  private async execute(sched: ExecutorScheduler, items: readonly Pending[]): Promise<void> {
     const dispatchNs = process.hrtime.bigint();
     for (const p of items) p.attempts += 1;
     const names = this.o.inputs.map((s) => s.name);
     const wantAll = items.some((p) => p.outputNames.length === 0);
     const outputNames = wantAll ? [] : [...new Set(items.flatMap((p) => p.outputNames))];
-    let retry: Pending[] = [];
+    const retry: Pending[] = [];
     try {
       const inputs = concatInputs(
         items.map((p) => p.req.inputs),
         names,
       );
       const inputDoneNs = process.hrtime.bigint();
-      const result = await inst.executor.run(this.o.key, inputs, outputNames);
+      const result = await sched.executor.run(this.o.key, inputs, outputNames);
       const inferDoneNs = process.hrtime.bigint();
       const perRequest = this.o.maxBatchSize > 0 ? splitOutputs(result.outputs, items.map((p) => p.rows)) : [[...result.outputs]];
       const endNs = process.hrtime.bigint();
+      const nowMs = this.o.clock.nowMs();
       const inputNs = Number(inputDoneNs - dispatchNs);
       const outputNs = Number(endNs - inferDoneNs);
       const rows = items.reduce((a, p) => a + p.rows, 0);
+      this.o.cost.observe(rows, result.computeNs / 1e6);
       this.o.stats.recordExecution(rows, inputNs, result.computeNs, outputNs);
       batchExecuted.publish({ model: this.o.model, version: this.o.version, rows, requests: items.length, computeNs: result.computeNs });
+      if (deviceUnit.hasSubscribers) {
+        deviceUnit.publish({ executor: sched.id, model: this.o.model, tenant: (items[0] as Pending).ctx.tenant, computeNs: result.computeNs });
+      }
       items.forEach((p, i) => {
         const outs = perRequest[i] as Tensor[];
         const wanted = p.outputNames.length === 0 ? outs : outs.filter((t) => p.outputNames.includes(t.name));
         const totalNs = Number(endNs - p.startNs);
         const queueNs = Number(dispatchNs - p.startNs);
+        this.avgResponseMs += RESPONSE_ALPHA * (totalNs / 1e6 - this.avgResponseMs);
         this.o.stats.recordSuccess(p.rows, totalNs, queueNs, inputNs, result.computeNs, outputNs, Date.now());
-        requestDone.publish({ model: this.o.model, version: this.o.version, outcome: 'success', totalNs, queueNs, computeNs: result.computeNs });
+        this.publishDone(p.ctx, 'success', totalNs, queueNs, result.computeNs, undefined, Number.isFinite(p.ctx.sloMs) ? nowMs <= p.enqueuedAtMs + p.ctx.sloMs : undefined);
         this.publishQueue(-1);
         p.resolve({
           ...(p.req.id === undefined ? {} : { id: p.req.id }),
           model: this.o.model,
           version: this.o.version,
           outputs: wanted,
+          parameters: {
+            'tessera.queue_us': Math.round(queueNs / 1000),
+            'tessera.compute_us': Math.round(result.computeNs / 1000),
+            'tessera.batch_size': rows,
+            ...(p.ctx.app === undefined ? {} : { 'tessera.app': p.ctx.app }),
+          },
         });
       });
     } catch (e) {
       const err = toServingError(e);
-      if (err.retryable) inst.down = true;
+      if (err.retryable) sched.markDown();
       for (const p of items) {
         if (err.retryable && p.attempts < MAX_ATTEMPTS && this.accepting) retry.push(p);
         else {
           const final = err.retryable
             ? new ServingError('UNAVAILABLE', `model '${this.o.model}': ${err.message} (after ${p.attempts} attempt(s))`)
             : err;
-          this.finishFailure(p, final);
+          this.finishFailure(p, final, err.retryable ? 'unavailable' : 'error');
         }
       }
     } finally {
-      inst.inFlight -= 1;
       this.inFlight -= items.length;
-      // Retried requests keep their arrival time, so the batcher runs them next on any instance that is up.
-      for (const p of retry) this.o.batcher.enqueue(p);
-      retry = [];
-      this.pump();
+      // Retried requests keep their arrival time and deadline, so they run next on any instance that is up.
+      for (const p of retry) this.enqueue(p);
+      this.pumpAll();
     }
   }
 
-  private finishFailure(p: Pending, err: ServingError): void {
+  private finishFailure(p: Pending, err: ServingError, reason: string): void {
     const totalNs = Number(process.hrtime.bigint() - p.startNs);
     this.o.stats.recordFailure(totalNs);
-    requestDone.publish({ model: this.o.model, version: this.o.version, outcome: err.code, totalNs, queueNs: 0, computeNs: 0 });
+    this.publishDone(p.ctx, err.code, totalNs, 0, 0, reason, Number.isFinite(p.ctx.sloMs) ? false : undefined);
     this.publishQueue(-1);
     p.reject(err);
+  }
+
+  private publishDone(ctx: InferContext, outcome: string, totalNs: number, queueNs: number, computeNs: number, reason?: string, sloMet?: boolean): void {
+    if (!requestDone.hasSubscribers) return;
+    const ev: RequestDoneEvent = {
+      model: this.o.model,
+      version: this.o.version,
+      outcome,
+      totalNs,
+      queueNs,
+      computeNs,
+      ...(ctx.app === undefined ? {} : { app: ctx.app, tenant: ctx.tenant }),
+      ...(sloMet === undefined ? {} : { sloMet }),
+      ...(reason === undefined ? {} : { reason }),
+    };
+    requestDone.publish(ev);
   }
 
   private publishQueue(delta: number): void {
@@ -273,7 +438,8 @@ export class VersionRuntime {
   }
 
   close(): void {
-    if (this.wakeTimer !== undefined) clearTimeout(this.wakeTimer);
+    for (const s of this.o.schedulers) s.remove(this.key);
     if (this.watchdog !== undefined) clearInterval(this.watchdog);
+    if (this.expiryTimer !== undefined) clearTimeout(this.expiryTimer);
   }
 }

@@ -3,10 +3,14 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import {
   type BatchEvent,
+  type DeviceSwitchEvent,
+  type DeviceUnitEvent,
   type QueueEvent,
   type RequestDoneEvent,
   type WorkerEvent,
   batchExecuted,
+  deviceSwitch,
+  deviceUnit,
   queueChanged,
   requestDone,
   workerChanged,
@@ -49,6 +53,14 @@ export class Metrics {
   private readonly batchSize: Histogram<'model' | 'version'>;
   private readonly pending: Gauge<'model' | 'version'>;
   private readonly restarts: Counter<'worker'>;
+  private readonly appRequests: Counter<'tenant' | 'app' | 'outcome'>;
+  private readonly appSlo: Counter<'tenant' | 'app' | 'result'>;
+  private readonly appRejects: Counter<'tenant' | 'app' | 'reason'>;
+  private readonly appLatency: Histogram<'tenant' | 'app'>;
+  private readonly appVariant: Counter<'tenant' | 'app' | 'model' | 'version'>;
+  private readonly deviceSeconds: Counter<'executor' | 'model' | 'tenant'>;
+  private readonly deviceSwitches: Counter<'executor'>;
+  private readonly switchInterval: Histogram<'executor'>;
   private readonly unsubscribe: (() => void)[] = [];
   private readonly byVersion = new Map<string, Series>();
 
@@ -83,7 +95,31 @@ export class Metrics {
         for (const w of workers()) if (w.rssBytes !== undefined) this.set({ worker: w.id }, w.rssBytes);
       },
     });
+    const appLabels = ['tenant', 'app'] as const;
+    this.appRequests = new Counter({ name: 'tessera_app_requests_total', help: 'Requests to each app, by outcome (success or error code)', labelNames: [...appLabels, 'outcome'], registers });
+    this.appSlo = new Counter({ name: 'tessera_app_slo_total', help: 'Requests to each app that met or missed its SLO latency (rejected and dropped ones count as missed)', labelNames: [...appLabels, 'result'], registers });
+    this.appRejects = new Counter({ name: 'tessera_app_rejects_total', help: 'Requests refused or dropped, by reason (admission, deadline, queue_full, accuracy, ...)', labelNames: [...appLabels, 'reason'], registers });
+    this.appLatency = new Histogram({ name: 'tessera_app_request_duration_seconds', help: 'End-to-end engine time of successful app requests', labelNames: appLabels, buckets: LATENCY_BUCKETS_S, registers });
+    this.appVariant = new Counter({ name: 'tessera_app_variant_total', help: 'Model version that answered each app request', labelNames: [...appLabels, 'model', 'version'], registers });
+    this.deviceSeconds = new Counter({ name: 'tessera_device_compute_seconds_total', help: 'Executor time spent on each model, charged to a tenant (shares of the device)', labelNames: ['executor', 'model', 'tenant'], registers });
+    this.deviceSwitches = new Counter({ name: 'tessera_device_switches_total', help: 'Times an executor switched from one model to another', labelNames: ['executor'], registers });
+    this.switchInterval = new Histogram({ name: 'tessera_device_switch_interval_seconds', help: 'Time between model switches on an executor', labelNames: ['executor'], buckets: LATENCY_BUCKETS_S, registers });
     collectDefaultMetrics({ register: this.registry, prefix: 'tessera_frontend_' });
+    const onUnit = (m: unknown): void => {
+      const e = m as DeviceUnitEvent;
+      this.deviceSeconds.inc({ executor: e.executor, model: e.model, tenant: e.tenant }, e.computeNs / 1e9);
+    };
+    const onSwitch = (m: unknown): void => {
+      const e = m as DeviceSwitchEvent;
+      this.deviceSwitches.inc({ executor: e.executor });
+      this.switchInterval.observe({ executor: e.executor }, e.intervalMs / 1000);
+    };
+    deviceUnit.subscribe(onUnit);
+    deviceSwitch.subscribe(onSwitch);
+    this.unsubscribe.push(
+      () => deviceUnit.unsubscribe(onUnit),
+      () => deviceSwitch.unsubscribe(onSwitch),
+    );
 
     const onDone = (m: unknown): void => this.onRequest(m as RequestDoneEvent);
     const onBatch = (m: unknown): void => this.onBatch(m as BatchEvent);
@@ -131,6 +167,8 @@ export class Metrics {
   }
 
   private onRequest(e: RequestDoneEvent): void {
+    if (e.app !== undefined) this.onAppRequest(e);
+    if (e.model === '' && e.app !== undefined) return;
     if (e.outcome !== 'success') {
       this.failure.inc({ model: e.model, version: e.version, reason: e.outcome });
       return;
@@ -142,6 +180,18 @@ export class Metrics {
     s.computeUs.inc(e.computeNs / 1000);
     s.requestHist.observe(e.totalNs / 1e9);
     s.queueHist.observe(e.queueNs / 1e9);
+  }
+
+  private onAppRequest(e: RequestDoneEvent): void {
+    const labels = { tenant: e.tenant ?? '', app: e.app ?? '' };
+    this.appRequests.inc({ ...labels, outcome: e.outcome });
+    if (e.sloMet !== undefined) this.appSlo.inc({ ...labels, result: e.sloMet ? 'met' : 'missed' });
+    if (e.outcome !== 'success') {
+      if (e.reason !== undefined) this.appRejects.inc({ ...labels, reason: e.reason });
+      return;
+    }
+    this.appLatency.observe(labels, e.totalNs / 1e9);
+    this.appVariant.inc({ ...labels, model: e.model, version: e.version });
   }
 
   private onBatch(e: BatchEvent): void {

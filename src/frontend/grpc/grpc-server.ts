@@ -4,7 +4,7 @@ import { Server, ServerCredentials } from '@grpc/grpc-js';
 import type { EngineApi } from '../../engine/engine-api.js';
 import type { GrpcLogger } from './grpc-logger.js';
 import { inferenceServiceDefinition } from './inference-proto.js';
-import { createInferenceService } from './inference-service.js';
+import { type GrpcAuthenticate, createInferenceService } from './inference-service.js';
 
 export interface GrpcServerOptions {
   readonly host: string;
@@ -13,6 +13,8 @@ export interface GrpcServerOptions {
   /** Largest request or response message, in bytes; larger ones fail with RESOURCE_EXHAUSTED. */
   readonly maxMessageBytes: number;
   readonly logger?: GrpcLogger;
+  /** Resolves the `authorization` metadata to a caller; absent: no authentication (every caller is the default tenant). */
+  readonly authenticate?: GrpcAuthenticate;
 }
 
 export interface GrpcServerHandle {
@@ -29,7 +31,7 @@ export async function startGrpcServer(engine: EngineApi, opts: GrpcServerOptions
     'grpc.max_receive_message_length': opts.maxMessageBytes,
     'grpc.max_send_message_length': opts.maxMessageBytes,
   });
-  server.addService(inferenceServiceDefinition(), createInferenceService(engine, opts.logger));
+  server.addService(inferenceServiceDefinition(), createInferenceService(engine, opts.logger, opts.authenticate));
   const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(`${host}:${opts.port}`, ServerCredentials.createInsecure(), (err, bound) =>

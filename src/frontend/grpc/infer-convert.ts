@@ -7,8 +7,10 @@ import { tensorsFromWire, tensorsToWire } from './tensor-convert.js';
 import type { WireModelInferRequest, WireModelInferResponse } from './wire-types.js';
 
 export function inferRequestFromWire(wire: WireModelInferRequest): InferRequest {
-  if (wire.model_name === '') throw new ServingError('INVALID_ARGUMENT', 'model_name is required');
   const parameters = parametersFromWire(wire.parameters, 'request');
+  // App and task requests (tessera.app / tessera.task parameters) name no model: the router picks it.
+  const routed = parameters?.['tessera.app'] !== undefined || parameters?.['tessera.task'] !== undefined;
+  if (wire.model_name === '' && !routed) throw new ServingError('INVALID_ARGUMENT', 'model_name is required');
   return {
     model: wire.model_name,
     ...(wire.model_version === '' ? {} : { version: wire.model_version }),

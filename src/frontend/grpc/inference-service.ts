@@ -1,9 +1,11 @@
 // Implementation of inference.GRPCInferenceService on top of EngineApi (the only engine surface it sees).
 
-import type { UntypedServiceImplementation } from '@grpc/grpc-js';
+import type { Metadata, UntypedServiceImplementation } from '@grpc/grpc-js';
+import { DEFAULT_TENANT } from '../../core/app.js';
 import { ServingError } from '../../core/errors.js';
 import type { TensorSpec } from '../../core/inference.js';
 import type { EngineApi } from '../../engine/engine-api.js';
+import { defaultContext } from '../../engine/request-context.js';
 import type { GrpcLogger } from './grpc-logger.js';
 import { inferRequestFromWire, inferResponseToWire } from './infer-convert.js';
 import { statisticsToWire } from './statistics-convert.js';
@@ -18,9 +20,32 @@ import type {
 /** Triton's unload parameter that also unloads models depending on this one (ensembles). */
 const UNLOAD_DEPENDENTS_PARAM = 'unload_dependents';
 
-export function createInferenceService(engine: EngineApi, logger?: GrpcLogger): UntypedServiceImplementation {
-  const unary = <Req, Res>(method: string, fn: (request: Req) => Res | Promise<Res>) =>
+/** Who is calling: a tenant, or an admin (who may act for any tenant). */
+export interface GrpcCaller {
+  readonly tenant?: string;
+  readonly admin?: boolean;
+}
+
+/** Resolves the `authorization` metadata value to a caller; throws ServingError UNAUTHENTICATED when it is not valid. */
+export type GrpcAuthenticate = (authorization: string | undefined) => GrpcCaller;
+
+/** Parameters of ModelInfer that turn it into an app or task request (the model name is then ignored). */
+export const APP_PARAM = 'tessera.app';
+export const TASK_PARAM = 'tessera.task';
+
+export function createInferenceService(engine: EngineApi, logger?: GrpcLogger, authenticate?: GrpcAuthenticate): UntypedServiceImplementation {
+  const unary = <Req, Res>(method: string, fn: (request: Req, metadata: Metadata) => Res | Promise<Res>) =>
     unaryHandler(method, fn, logger);
+  const caller = (metadata: Metadata): GrpcCaller => {
+    if (authenticate === undefined) return { tenant: DEFAULT_TENANT, admin: true };
+    const v = metadata.get('authorization')[0];
+    return authenticate(v === undefined ? undefined : String(v));
+  };
+  const tenantOf = (c: GrpcCaller, metadata: Metadata): string => {
+    const asTenant = metadata.get('tessera-tenant')[0];
+    if (c.admin === true && asTenant !== undefined && String(asTenant) !== '') return String(asTenant);
+    return c.tenant ?? DEFAULT_TENANT;
+  };
   return {
     ServerLive: unary('ServerLive', () => ({ live: engine.isLive() })),
     ServerReady: unary('ServerReady', () => ({ ready: engine.isReady() })),
@@ -41,9 +66,20 @@ export function createInferenceService(engine: EngineApi, logger?: GrpcLogger): 
         outputs: m.outputs.map(tensorMetadata),
       };
     }),
-    ModelInfer: unary('ModelInfer', async (req: WireModelInferRequest) =>
-      inferResponseToWire(await engine.infer(inferRequestFromWire(req)), req.id),
-    ),
+    ModelInfer: unary('ModelInfer', async (req: WireModelInferRequest, metadata: Metadata) => {
+      const c = caller(metadata);
+      const tenant = tenantOf(c, metadata);
+      const request = inferRequestFromWire(req);
+      const app = request.parameters?.[APP_PARAM];
+      const task = request.parameters?.[TASK_PARAM];
+      if (app !== undefined || task !== undefined) {
+        const { model: _model, ...rest } = request;
+        const answer =
+          app !== undefined ? await engine.inferApp(tenant, String(app), rest) : await engine.inferTask(String(task), rest, { tenant });
+        return inferResponseToWire(answer, req.id);
+      }
+      return inferResponseToWire(await engine.infer(request, { ...defaultContext(), tenant }), req.id);
+    }),
     ModelStatistics: unary('ModelStatistics', (req: WireNameVersion) => ({
       model_stats: engine.statistics(optional(req.name), optional(req.version)).map(statisticsToWire),
     })),
@@ -55,7 +91,8 @@ export function createInferenceService(engine: EngineApi, logger?: GrpcLogger): 
         reason: e.reason ?? '',
       })),
     })),
-    RepositoryModelLoad: unary('RepositoryModelLoad', async (req: WireRepositoryModelRequest) => {
+    RepositoryModelLoad: unary('RepositoryModelLoad', async (req: WireRepositoryModelRequest, metadata: Metadata) => {
+      requireAdmin(caller(metadata));
       const name = requireName(req.model_name);
       // Triton's load parameters carry config overrides and model files; silently ignoring them would mislead.
       const keys = Object.keys(req.parameters);
@@ -65,7 +102,8 @@ export function createInferenceService(engine: EngineApi, logger?: GrpcLogger): 
       await engine.loadModel(name);
       return {};
     }),
-    RepositoryModelUnload: unary('RepositoryModelUnload', async (req: WireRepositoryModelRequest) => {
+    RepositoryModelUnload: unary('RepositoryModelUnload', async (req: WireRepositoryModelRequest, metadata: Metadata) => {
+      requireAdmin(caller(metadata));
       const dependents = req.parameters[UNLOAD_DEPENDENTS_PARAM];
       await engine.unloadModel(requireName(req.model_name), { unloadDependents: dependents?.bool_param === true });
       return {};
@@ -85,4 +123,8 @@ function requireName(name: string): string {
 /** proto3 strings read as '' when absent; the engine wants undefined for "not given". */
 function optional(value: string): string | undefined {
   return value === '' ? undefined : value;
+}
+
+function requireAdmin(c: GrpcCaller): void {
+  if (c.admin !== true) throw new ServingError('PERMISSION_DENIED', 'repository control needs the admin key');
 }

@@ -1,18 +1,18 @@
 // Wraps a request → response function as a grpc-js unary handler that maps thrown errors to gRPC status.
 
-import type { handleUnaryCall, ServerUnaryCall, sendUnaryData } from '@grpc/grpc-js';
+import type { handleUnaryCall, Metadata, ServerUnaryCall, sendUnaryData } from '@grpc/grpc-js';
 import { grpcStatusOf, toServingError } from '../../core/errors.js';
 import type { GrpcLogger } from './grpc-logger.js';
 
 export function unaryHandler<Req, Res>(
   method: string,
-  fn: (request: Req) => Res | Promise<Res>,
+  fn: (request: Req, metadata: Metadata) => Res | Promise<Res>,
   logger: GrpcLogger | undefined,
 ): handleUnaryCall<Req, Res> {
   return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => {
     // Promise.resolve().then also turns synchronous throws into rejections, so one path handles both.
     Promise.resolve()
-      .then(() => fn(call.request))
+      .then(() => fn(call.request, call.metadata))
       .then(
         (response) => callback(null, response),
         (err: unknown) => {

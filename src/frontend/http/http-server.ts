@@ -1,9 +1,16 @@
 // OIP V2 REST front end on fastify: health, metadata, inference (JSON + binary tensors), repository, statistics, metrics.
 
-import Fastify, { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { ServingError, httpStatusOf, toServingError } from '../../core/errors.js';
+import { type AppSpec, DEFAULT_TENANT } from '../../core/app.js';
+import type { AppRegistry } from '../../engine/app-registry.js';
+import type { TenantRegistry } from '../../engine/tenant-registry.js';
+import { registerAppRoutes } from './app-routes.js';
+import { installAuth } from './auth.js';
+import type { InferRequest, InferResponse } from '../../core/inference.js';
 import type { EngineApi } from '../../engine/engine-api.js';
+import { defaultContext } from '../../engine/request-context.js';
 import type { Metrics } from '../metrics.js';
 import { binaryOutputByDefault, decodeInferRequest } from './codec/decode-infer-request.js';
 import { encodeInferResponse } from './codec/encode-infer-response.js';
@@ -16,6 +23,14 @@ export interface HttpServerOptions {
   readonly maxBodyBytes: number;
   readonly logger: Logger;
   readonly metrics?: Metrics;
+  /** Tenants, API keys and apps; absent: no app routes and no authentication. */
+  readonly tenancy?: {
+    readonly apps: AppRegistry;
+    readonly tenants: TenantRegistry;
+    /** Require bearer keys (false: every caller is the default tenant with admin rights). */
+    readonly authEnabled: boolean;
+    readonly validateApp?: (app: AppSpec) => void;
+  };
 }
 
 type ModelParams = { model: string; version?: string };
@@ -24,7 +39,16 @@ const HEADER_LENGTH = 'inference-header-content-length';
 
 function sendError(reply: FastifyReply, err: unknown): FastifyReply {
   const e = toServingError(err);
-  return reply.code(httpStatusOf(e.code)).type('application/json').send({ error: e.message });
+  if (e.retryAfterMs !== undefined) reply.header('Retry-After', String(Math.max(1, Math.ceil(e.retryAfterMs / 1000))));
+  return reply.code(httpStatusOf(e.code)).type('application/json').send({ error: e.message, ...(e.retryAfterMs === undefined ? {} : { retry_after_ms: Math.ceil(e.retryAfterMs) }) });
+}
+
+/** Tenant of the authenticated caller (set by the auth hook); admins may act for a tenant with ?tenant=. */
+function callerTenant(req: FastifyRequest): string {
+  const caller = (req as FastifyRequest & { caller?: { tenant?: string; admin?: boolean } }).caller;
+  const asTenant = (req.query as Record<string, unknown> | undefined)?.['tenant'];
+  if (caller?.admin === true && typeof asTenant === 'string' && asTenant !== '') return asTenant;
+  return caller?.tenant ?? DEFAULT_TENANT;
 }
 
 function parseJsonBody(body: unknown): Record<string, unknown> {
@@ -62,6 +86,13 @@ export function buildHttpServer(engine: EngineApi, o: HttpServerOptions) {
     return reply.code(status).send({ error: err.message });
   });
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: `no route ${req.method} ${req.url}` }));
+  const tenancy = o.tenancy;
+  if (tenancy !== undefined) {
+    // The instance is typed with pino's Logger; the plugins only need the base instance type.
+    const base = app as unknown as FastifyInstance;
+    installAuth(base, { tenants: tenancy.tenants, enabled: tenancy.authEnabled, logger: o.logger });
+    registerAppRoutes(base, { apps: tenancy.apps, tenants: tenancy.tenants, ...(tenancy.validateApp === undefined ? {} : { validateApp: tenancy.validateApp }) });
+  }
 
   app.get('/v2/health/live', (_req, reply) => reply.code(engine.isLive() ? 200 : 503).send({ live: engine.isLive() }));
   app.get('/v2/health/ready', (_req, reply) => {
@@ -81,16 +112,24 @@ export function buildHttpServer(engine: EngineApi, o: HttpServerOptions) {
   app.get('/v2/models/:model/ready', ready);
   app.get('/v2/models/:model/versions/:version/ready', ready);
 
-  const infer = async (req: FastifyRequest<{ Params: ModelParams }>, reply: FastifyReply) => {
+  const decode = (req: FastifyRequest, model: string, version: string | undefined) => {
     const headerLength = req.headers[HEADER_LENGTH];
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    const request = decodeInferRequest(
-      req.params.model,
-      req.params.version,
-      body,
-      Array.isArray(headerLength) ? headerLength[0] : headerLength,
-    );
-    const response = await engine.infer(request);
+    return decodeInferRequest(model, version, body, Array.isArray(headerLength) ? headerLength[0] : headerLength);
+  };
+  const infer = async (req: FastifyRequest<{ Params: ModelParams }>, reply: FastifyReply) => {
+    const request = decode(req, req.params.model, req.params.version);
+    return sendInferResponse(reply, request, await engine.infer(request, { ...defaultContext(), tenant: callerTenant(req) }));
+  };
+  const inferApp = async (req: FastifyRequest<{ Params: { app: string } }>, reply: FastifyReply) => {
+    const { model: _model, ...request } = decode(req, '', undefined);
+    return sendInferResponse(reply, request, await engine.inferApp(callerTenant(req), req.params.app, request));
+  };
+  const inferTask = async (req: FastifyRequest<{ Params: { task: string } }>, reply: FastifyReply) => {
+    const { model: _model, ...request } = decode(req, '', undefined);
+    return sendInferResponse(reply, request, await engine.inferTask(req.params.task, request, { tenant: callerTenant(req) }));
+  };
+  const sendInferResponse = (reply: FastifyReply, request: Pick<InferRequest, 'outputs' | 'parameters'>, response: InferResponse) => {
     const encoded = encodeInferResponse(response, request.outputs, binaryOutputByDefault(request));
     if (encoded.headerLength !== undefined) {
       reply.header('Inference-Header-Content-Length', encoded.headerLength).type('application/octet-stream');
@@ -99,6 +138,8 @@ export function buildHttpServer(engine: EngineApi, o: HttpServerOptions) {
     }
     return reply.send(encoded.body);
   };
+  app.post('/v2/apps/:app/infer', inferApp);
+  app.post('/v2/tasks/:task/infer', inferTask);
   app.post('/v2/models/:model/infer', infer);
   app.post('/v2/models/:model/versions/:version/infer', infer);
 

@@ -6,12 +6,12 @@ import { EdfSelector } from './edf-selector.js';
 import { FifoSelector } from './fifo-selector.js';
 import { PrioritySelector } from './priority-selector.js';
 import { type RomaSelectorOptions, RomaSelector } from './roma-selector.js';
+import { type WfqSelectorOptions, WfqSelector } from './wfq-selector.js';
 
-export { EdfSelector, FifoSelector, PrioritySelector, RomaSelector };
-export type { RomaSelectorOptions };
+export { EdfSelector, FifoSelector, PrioritySelector, RomaSelector, WfqSelector };
+export type { RomaSelectorOptions, WfqSelectorOptions };
 
-// wfq: add 'wfq' to this list.
-export const FLOW_SELECTOR_NAMES = ['fifo', 'edf', 'priority', 'roma'] as const;
+export const FLOW_SELECTOR_NAMES = ['fifo', 'edf', 'priority', 'roma', 'wfq'] as const;
 
 export type FlowSelectorName = (typeof FLOW_SELECTOR_NAMES)[number];
 
@@ -22,7 +22,7 @@ export function isFlowSelectorName(name: string): name is FlowSelectorName {
 /** Per-policy options; only the named policy's entry is read. */
 export interface FlowSelectorOptions {
   readonly roma?: RomaSelectorOptions;
-  // wfq: add `readonly wfq?: WfqSelectorOptions;` here.
+  readonly wfq?: WfqSelectorOptions;
 }
 
 export function createFlowSelector(name: FlowSelectorName, options: FlowSelectorOptions = {}): FlowSelector {
@@ -35,7 +35,8 @@ export function createFlowSelector(name: FlowSelectorName, options: FlowSelector
       return new PrioritySelector();
     case 'roma':
       return new RomaSelector(options.roma);
-    // wfq: add `case 'wfq': return new WfqSelector(options.wfq);` here.
+    case 'wfq':
+      return new WfqSelector(options.wfq);
   }
   // Reached only when an unchecked string from configuration slipped past the type.
   throw new ServingError('INVALID_ARGUMENT', `unknown flow selector '${String(name)}' (known: ${FLOW_SELECTOR_NAMES.join(', ')})`);

@@ -20,7 +20,7 @@ function parseJson(text: string): unknown {
 }
 
 /** Whether the request asks for every output in binary unless an output says otherwise (`binary_data_output`). */
-export function binaryOutputByDefault(request: InferRequest): boolean {
+export function binaryOutputByDefault(request: Pick<InferRequest, 'parameters'>): boolean {
   return request.parameters?.['binary_data_output'] === true;
 }
 

@@ -1,0 +1,162 @@
+// Engine SLO behaviour with in-memory executors: admission control, deadline drops, EDF across models, routing, apps.
+
+import assert from 'node:assert/strict';
+import { afterEach, test } from 'node:test';
+import type { AppSpec } from '../core/app.js';
+import { systemClock } from '../core/clock.js';
+import { ServingError } from '../core/errors.js';
+import type { InferRequest } from '../core/inference.js';
+import type { Tensor } from '../core/tensor.js';
+import type { Executor, LoadSpec, LoadedSession, RunResult } from '../executor/executor.js';
+import { DEFAULT_VERSION_POLICY, type ModelConfig } from '../repository/model-config.js';
+import type { RepositoryModel } from '../repository/model-repository.js';
+import { Engine, type EngineLogger } from './engine.js';
+import type { ExecutorChange, ExecutorPool } from './executor-pool.js';
+import { schedulingPolicy } from './scheduling-policy.js';
+
+const silent: EngineLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** Runs take `runMs[model]` of wall time and report it as compute time; records the order models ran in. */
+class SlowExecutor implements Executor {
+  readonly order: string[] = [];
+  constructor(
+    readonly id: string,
+    private readonly runMs: Record<string, number>,
+  ) {}
+  async load(spec: LoadSpec): Promise<LoadedSession> {
+    const s = { datatype: 'FP32' as const, shape: [-1, 1] };
+    return { key: spec.key, inputs: [{ name: 'x', ...s }], outputs: [{ name: 'y', ...s }], loadMs: 1 };
+  }
+  async unload(): Promise<void> {}
+  async run(key: string, inputs: readonly Tensor[]): Promise<RunResult> {
+    const model = key.split('@')[0] as string;
+    this.order.push(model);
+    const ms = this.runMs[model] ?? 1;
+    await new Promise((r) => setTimeout(r, ms));
+    const x = inputs[0] as Tensor;
+    return { outputs: [{ name: 'y', datatype: 'FP32', shape: x.shape, data: x.data }], computeNs: ms * 1e6 };
+  }
+  loadedKeys(): readonly string[] {
+    return [];
+  }
+  async close(): Promise<void> {}
+}
+
+class OnePool implements ExecutorPool {
+  constructor(private readonly list: Executor[]) {}
+  executors(): readonly Executor[] {
+    return this.list;
+  }
+  isAvailable(): boolean {
+    return true;
+  }
+  onChange(_l: (c: ExecutorChange) => void): void {}
+  async stop(): Promise<void> {}
+}
+
+function model(name: string, extra: Partial<ModelConfig> = {}): RepositoryModel {
+  const config: ModelConfig = { name, source: 'none', instance: { kind: 'auto' }, versionPolicy: DEFAULT_VERSION_POLICY, ...extra };
+  return { name, dir: `/repo/${name}`, config, versions: [{ version: 1, path: `/repo/${name}/1/model.onnx` }], warnings: [] };
+}
+
+function req(model: string, parameters?: InferRequest['parameters']): InferRequest {
+  return { model, inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 1], data: new Float32Array([1]) }], ...(parameters === undefined ? {} : { parameters }) };
+}
+
+const engines: Engine[] = [];
+async function makeEngine(models: RepositoryModel[], executor: SlowExecutor, policy = 'tessera', apps: AppSpec[] = []): Promise<Engine> {
+  const engine = new Engine({
+    repository: { scan: async () => models, get: async (n) => models.find((m) => m.name === n) },
+    pool: new OnePool([executor]),
+    clock: systemClock,
+    logger: silent,
+    serverVersion: 'test',
+    policy: schedulingPolicy(policy),
+    apps: { get: (tenant, name) => apps.find((a) => a.tenant === tenant && a.name === name), tenantWeight: () => 1 },
+    defaults: { intraOpThreads: 1, maxBatchSize: 0, maxQueueDelayUs: 0, maxQueueLength: 100, unavailableTimeoutMs: 5000, maxBatchesInFlight: 1 },
+  });
+  await engine.start({ loadAll: true });
+  engines.push(engine);
+  return engine;
+}
+
+afterEach(async () => {
+  for (const e of engines.splice(0)) await e.drain(2000);
+});
+
+function app(over: Partial<AppSpec>): AppSpec {
+  return { name: 'a', tenant: 't1', slo: { percentile: 99, latencyMs: 1000 }, minAccuracy: 0, expectedRatePerS: 1, weight: 1, priority: 1, overload: 'reject', ...over };
+}
+
+test('admission control rejects at once a request that cannot meet its deadline, with a Retry-After estimate', async () => {
+  const engine = await makeEngine([model('slow')], new SlowExecutor('w0', { slow: 40 }));
+  await engine.infer(req('slow')); // teaches the cost estimator that a run takes ~40 ms
+  const first = engine.infer(req('slow', { 'tessera.slo_ms': 500 }));
+  const second = engine.infer(req('slow', { 'tessera.slo_ms': 500 }));
+  const doomed = engine.infer(req('slow', { 'tessera.slo_ms': 30 }));
+  await assert.rejects(doomed, (e: unknown) => e instanceof ServingError && e.code === 'RESOURCE_EXHAUSTED' && /admission/.test(e.message) && (e.retryAfterMs ?? 0) >= 1);
+  await Promise.all([first, second]);
+});
+
+test('a queued request whose deadline passes is dropped before it runs', async () => {
+  const ex = new SlowExecutor('w0', { slow: 60 });
+  const engine = await makeEngine([model('slow')], ex, 'tessera', [app({ name: 'be', model: 'slow', slo: { percentile: 99, latencyMs: 100 } })]);
+  // The cost is unknown at first, so admission lets all three in; the third cannot finish within 100 ms.
+  const results = await Promise.allSettled([engine.infer(req('slow', { timeout: 100_000 })), engine.infer(req('slow', { timeout: 100_000 })), engine.infer(req('slow', { timeout: 100_000 }))]);
+  const dropped = results.filter((r) => r.status === 'rejected' && (r.reason as ServingError).code === 'DEADLINE_EXCEEDED');
+  assert.ok(dropped.length >= 1, `expected a dropped request, got ${results.map((r) => r.status).join(',')}`);
+  assert.ok(ex.order.length < 3, 'the dropped request never ran');
+});
+
+test('the fifo baseline runs a request whose deadline cannot be met instead of dropping it', async () => {
+  const ex = new SlowExecutor('w0', { slow: 30 });
+  const engine = await makeEngine([model('slow')], ex, 'fifo');
+  const results = await Promise.allSettled([1, 2, 3].map(() => engine.infer(req('slow', { timeout: 40_000 }))));
+  assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'fulfilled', 'fulfilled']);
+});
+
+test('EDF across models: on a shared executor the request with the earlier deadline runs first', async () => {
+  const ex = new SlowExecutor('w0', { a: 20, b: 20 });
+  const engine = await makeEngine([model('a'), model('b')], ex);
+  const blocker = engine.infer(req('a'));
+  const late = engine.infer(req('a', { 'tessera.slo_ms': 5000 }));
+  const early = engine.infer(req('b', { 'tessera.slo_ms': 1000 }));
+  await Promise.all([blocker, late, early]);
+  assert.deepEqual(ex.order, ['a', 'b', 'a']);
+});
+
+test('the fifo selector serves the same queue in arrival order', async () => {
+  const ex = new SlowExecutor('w0', { a: 20, b: 20 });
+  const engine = await makeEngine([model('a'), model('b')], ex, 'triton');
+  await Promise.all([engine.infer(req('a')), engine.infer(req('a', { 'tessera.slo_ms': 5000 })), engine.infer(req('b', { 'tessera.slo_ms': 1000 }))]);
+  assert.deepEqual(ex.order, ['a', 'a', 'b']);
+});
+
+test('a task request is answered by a variant that meets the accuracy floor, and names it', async () => {
+  const ex = new SlowExecutor('w0', { small: 2, big: 30 });
+  const engine = await makeEngine([model('small', { task: 'cls', declaredAccuracy: 0.6 }), model('big', { task: 'cls', declaredAccuracy: 0.8 })], ex);
+  const loose = await engine.inferTask('cls', { inputs: req('x').inputs, parameters: { 'tessera.min_accuracy': 0.5, 'tessera.slo_ms': 1000 } });
+  assert.ok(loose.model === 'small' || loose.model === 'big');
+  const strict = await engine.inferTask('cls', { inputs: req('x').inputs, parameters: { 'tessera.min_accuracy': 0.75, 'tessera.slo_ms': 1000 } });
+  assert.equal(strict.model, 'big');
+  await assert.rejects(
+    engine.inferTask('cls', { inputs: req('x').inputs, parameters: { 'tessera.min_accuracy': 0.95 } }),
+    (e: unknown) => e instanceof ServingError && e.code === 'NOT_FOUND' && /cls/.test(e.message),
+  );
+  await assert.rejects(engine.inferTask('nope', { inputs: req('x').inputs }), (e: unknown) => e instanceof ServingError && e.code === 'NOT_FOUND');
+});
+
+test('an app request uses the app model and reports queue and compute times; other tenants get NOT_FOUND', async () => {
+  const ex = new SlowExecutor('w0', { m: 2 });
+  const engine = await makeEngine([model('m')], ex, 'tessera', [app({ name: 'mine', tenant: 't1', model: 'm' })]);
+  const res = await engine.inferApp('t1', 'mine', { inputs: req('x').inputs });
+  assert.equal(res.model, 'm');
+  assert.equal(res.parameters?.['tessera.app'], 'mine');
+  assert.equal(typeof res.parameters?.['tessera.compute_us'], 'number');
+  await assert.rejects(engine.inferApp('t2', 'mine', { inputs: req('x').inputs }), (e: unknown) => e instanceof ServingError && e.code === 'NOT_FOUND');
+});
+
+test('a malformed timeout parameter is a clear INVALID_ARGUMENT', async () => {
+  const engine = await makeEngine([model('m')], new SlowExecutor('w0', { m: 1 }));
+  await assert.rejects(engine.infer(req('m', { timeout: 'soon' })), (e: unknown) => e instanceof ServingError && e.code === 'INVALID_ARGUMENT' && /timeout/.test(e.message));
+});

@@ -1,0 +1,168 @@
+// One executor's dispatch loop: when it has room, a flow selector picks which hosted model's work unit runs next.
+
+import type { Clock } from '../core/clock.js';
+import type { Executor } from '../executor/executor.js';
+import type { FlowSelector, FlowView } from '../scheduler/flow-selector.js';
+
+/** A unit of work a flow hands to the executor: a batch, or one segment of a segmented job. */
+export interface WorkUnit {
+  /** Profiled (predicted) cost, charged to the flow's share. */
+  readonly costMs: number;
+  /** Runs the unit on the executor; settles when the executor is free of it. Never rejects. */
+  run(): Promise<void>;
+}
+
+export type TakeResult = { readonly kind: 'unit'; readonly unit: WorkUnit } | { readonly kind: 'wait'; readonly untilMs: number } | { readonly kind: 'none' };
+
+/** A model version (or a segmented job stream) with work for this executor. */
+export interface Flow {
+  readonly key: string;
+  /** What the selector may know; undefined when the flow has nothing to run. */
+  view(nowMs: number): FlowView | undefined;
+  take(nowMs: number, scheduler: ExecutorScheduler): TakeResult;
+  /** Predicted executor-ms of queued work with a deadline at or before `deadlineAtMs`. */
+  backlogMs(deadlineAtMs: number): number;
+}
+
+export interface ExecutorSchedulerOptions {
+  readonly executor: Executor;
+  readonly selector: FlowSelector;
+  readonly clock: Clock;
+  /** Whether the executor's process is up (the pool's view). */
+  readonly isAvailable: () => boolean;
+  /** Units the executor may have outstanding: 2 lets the next one wait inside the worker. */
+  readonly maxUnitsInFlight: number;
+  /** Called after each switch between flows with the time since the previous switch, ms. */
+  readonly onSwitch?: (fromFlow: string | undefined, toFlow: string, intervalMs: number) => void;
+}
+
+export class ExecutorScheduler {
+  private readonly flows = new Map<string, Flow>();
+  private inFlight = 0;
+  private down = false;
+  private wakeTimer: NodeJS.Timeout | undefined;
+  private wakeAtMs = Infinity;
+  private pumping = false;
+  private lastFlow: string | undefined;
+  private lastSwitchMs = 0;
+  /** Predicted cost of the units sent and not yet finished, ms. */
+  private inFlightCostMs = 0;
+
+  constructor(private readonly o: ExecutorSchedulerOptions) {}
+
+  get executor(): Executor {
+    return this.o.executor;
+  }
+
+  get id(): string {
+    return this.o.executor.id;
+  }
+
+  get usable(): boolean {
+    return !this.down && this.o.isAvailable();
+  }
+
+  /** Predicted executor time of the units already sent to it, ms. */
+  get busyMs(): number {
+    return this.inFlightCostMs;
+  }
+
+  /** Predicted queued work of every hosted flow except `self` that is due no later than `deadlineAtMs`, ms. */
+  backlogOfOthersMs(self: Flow, deadlineAtMs: number): number {
+    let ms = 0;
+    for (const f of this.flows.values()) if (f !== self) ms += f.backlogMs(deadlineAtMs);
+    return ms;
+  }
+
+  add(flow: Flow): void {
+    this.flows.set(flow.key, flow);
+  }
+
+  remove(key: string): void {
+    this.flows.delete(key);
+    this.o.selector.forget(key);
+  }
+
+  /** A run failed because the executor died: stop sending until the pool reports it up. */
+  markDown(): void {
+    this.down = true;
+  }
+
+  changed(up: boolean): void {
+    this.down = !up;
+    this.pump();
+  }
+
+  pump(): void {
+    // Re-entrancy: a flow's take() may complete synchronously and call pump() again.
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      while (this.inFlight < this.o.maxUnitsInFlight && this.usable) {
+        const now = this.o.clock.nowMs();
+        const views: FlowView[] = [];
+        for (const f of this.flows.values()) {
+          const v = f.view(now);
+          if (v !== undefined) views.push(v);
+        }
+        if (views.length === 0) break;
+        const order = views.length === 1 ? [(views[0] as FlowView).flow] : this.o.selector.order(views, now);
+        let started = false;
+        let waitUntil = Infinity;
+        for (const key of order) {
+          const flow = this.flows.get(key);
+          if (flow === undefined) continue;
+          const r = flow.take(now, this);
+          if (r.kind === 'wait') waitUntil = Math.min(waitUntil, r.untilMs);
+          if (r.kind !== 'unit') continue;
+          const view = views.find((v) => v.flow === key) as FlowView;
+          this.o.selector.charge(view, r.unit.costMs, now);
+          this.start(key, r.unit, now);
+          started = true;
+          break;
+        }
+        if (!started) {
+          if (waitUntil < Infinity) this.scheduleWake(waitUntil, now);
+          break;
+        }
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private start(key: string, unit: WorkUnit, nowMs: number): void {
+    if (key !== this.lastFlow) {
+      this.o.onSwitch?.(this.lastFlow, key, nowMs - this.lastSwitchMs);
+      this.lastFlow = key;
+      this.lastSwitchMs = nowMs;
+    }
+    this.inFlight += 1;
+    this.inFlightCostMs += unit.costMs;
+    void unit.run().finally(() => {
+      this.inFlight -= 1;
+      this.inFlightCostMs -= unit.costMs;
+      if (this.inFlight === 0) this.inFlightCostMs = 0;
+      this.pump();
+    });
+  }
+
+  private scheduleWake(atMs: number, nowMs: number): void {
+    if (this.wakeTimer !== undefined && this.wakeAtMs <= atMs) return;
+    if (this.wakeTimer !== undefined) clearTimeout(this.wakeTimer);
+    this.wakeAtMs = atMs;
+    this.wakeTimer = setTimeout(
+      () => {
+        this.wakeTimer = undefined;
+        this.wakeAtMs = Infinity;
+        this.pump();
+      },
+      Math.max(0, atMs - nowMs),
+    );
+  }
+
+  close(): void {
+    if (this.wakeTimer !== undefined) clearTimeout(this.wakeTimer);
+    this.wakeTimer = undefined;
+  }
+}

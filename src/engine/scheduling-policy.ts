@@ -1,0 +1,39 @@
+// Scheduling policies selectable by configuration: Tessera's and the baselines, as presets of a few switches.
+
+import { ServingError } from '../core/errors.js';
+
+export const POLICY_NAMES = ['tessera', 'fair', 'fifo', 'triton', 'infaas', 'roma'] as const;
+export type PolicyName = (typeof POLICY_NAMES)[number];
+
+export interface SchedulingPolicy {
+  readonly name: PolicyName;
+  /** Which queue an executor serves next (src/scheduler/selectors). */
+  readonly selector: 'edf' | 'fifo' | 'roma' | 'wfq' | 'priority';
+  /** How a model's queue forms batches: deadline-aware, Triton fixed-delay, or one request at a time. */
+  readonly batching: 'deadline' | 'dynamic' | 'single';
+  /** Reject at arrival what cannot meet its deadline; drop queued requests whose deadline passed. */
+  readonly admission: boolean;
+  /** Variant choice for app/task requests (src/router). */
+  readonly router: 'tessera' | 'infaas' | 'fixed';
+}
+
+const PRESETS: Record<PolicyName, SchedulingPolicy> = {
+  // EDF across models, deadline-aware batching, admission control and deadline drops, least-cost variant.
+  tessera: { name: 'tessera', selector: 'edf', batching: 'deadline', admission: true, router: 'tessera' },
+  // Tessera with the weighted-fair device arbiter instead of EDF (tenant/app shares of device time).
+  fair: { name: 'fair', selector: 'wfq', batching: 'deadline', admission: true, router: 'tessera' },
+  // Baseline: first come first served, no batching, no admission; the most accurate variant.
+  fifo: { name: 'fifo', selector: 'fifo', batching: 'single', admission: false, router: 'fixed' },
+  // Baseline: Triton-style fixed-delay dynamic batching, FIFO between models, no admission.
+  triton: { name: 'triton', selector: 'fifo', batching: 'dynamic', admission: false, router: 'fixed' },
+  // Baseline: INFaaS variant selection with dynamic batching, FIFO between models.
+  infaas: { name: 'infaas', selector: 'fifo', batching: 'dynamic', admission: false, router: 'infaas' },
+  // Baseline: ROMA's dispatch heuristic (largest response-time excess over the SLA first), dynamic batching.
+  roma: { name: 'roma', selector: 'roma', batching: 'dynamic', admission: false, router: 'fixed' },
+};
+
+export function schedulingPolicy(name: string): SchedulingPolicy {
+  const p = (PRESETS as Record<string, SchedulingPolicy | undefined>)[name];
+  if (p === undefined) throw new ServingError('INVALID_ARGUMENT', `unknown scheduling policy '${name}' (one of ${POLICY_NAMES.join(', ')})`);
+  return p;
+}
