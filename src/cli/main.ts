@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// The `tessera` command line: serve, zoo, infer.
+// The `tessera` command line: serve, zoo, infer, profile, sim, app, tenant, bench.
 
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { join } from 'node:path';
 import pino from 'pino';
 import { registerAppCommands } from './app-command.js';
+import { registerBenchCommand } from './bench-command.js';
 import { inferCommand } from './infer-command.js';
 import { addProfileCommand } from './profile-command.js';
 import { simCommand } from './sim-command.js';
@@ -122,6 +123,7 @@ program
 
 addProfileCommand(program, { stateDir: d.stateDir });
 registerAppCommands(program);
+registerBenchCommand(program);
 
 program
   .command('sim')

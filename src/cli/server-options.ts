@@ -45,7 +45,7 @@ export interface ServerOptions {
   readonly auth: boolean;
   /** YAML file of tenants and apps applied at start. */
   readonly appsFile: string | undefined;
-  /** Fair policy: target profiled time per graph segment, ms (0: no segmentation). */
+  /** Fair policy: target profiled time per graph segment on CPU executors, ms (0: whole batches). */
   readonly segmentQuantumMs: number;
 }
 
@@ -76,6 +76,6 @@ export function defaultServerOptions(): ServerOptions {
     policy: 'tessera',
     auth: false,
     appsFile: undefined,
-    segmentQuantumMs: 0,
+    segmentQuantumMs: 2,
   };
 }

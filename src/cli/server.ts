@@ -118,6 +118,8 @@ export async function startServer(o: ServerOptions, loggerOverride?: Logger): Pr
       maxQueueLength: o.maxQueueLength,
       unavailableTimeoutMs: o.unavailableTimeoutMs,
       maxBatchesInFlight: o.maxBatchesInFlight,
+      segmentQuantumMs: o.segmentQuantumMs,
+      segmentDir: join(o.stateDir, 'segments'),
     },
   });
   const metrics = new Metrics(() => pool.executors().map((e) => ({ id: e.id, rssBytes: e.rssBytes })));

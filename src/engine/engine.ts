@@ -12,7 +12,12 @@ import type {
   RepositoryIndexEntry,
   ServerMetadata,
 } from '../core/inference.js';
-import type { Executor } from '../executor/executor.js';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type Executor, supportsSegments } from '../executor/executor.js';
+import { writeSegmentFiles } from '../onnx/segment-files.js';
+import { segmentModel } from '../onnx/segment-graph.js';
+import { segmentsForQuantum } from '../onnx/segment-quantum.js';
 import type { ModelConfig } from '../repository/model-config.js';
 import { ModelLifecycle } from '../repository/model-lifecycle.js';
 import type { RepositoryModel } from '../repository/model-repository.js';
@@ -66,6 +71,10 @@ export interface EngineDefaults {
   readonly unavailableTimeoutMs: number;
   /** Batches each instance may have outstanding at once (pipelining into the worker). */
   readonly maxBatchesInFlight: number;
+  /** Fair policy: cut models into graph segments of about this much profiled time, ms (0 or absent: whole batches). */
+  readonly segmentQuantumMs?: number;
+  /** Where segment files are written (a state directory, never the repository). */
+  readonly segmentDir?: string;
 }
 
 /** Where stored profiles come from and where newly ready versions are sent to be profiled. */
@@ -535,7 +544,41 @@ export class Engine implements EngineApi {
       if (cpu !== undefined) lv.cost.setProfile(cpu.fit);
     } catch {
       // No profile yet (or an unreadable one): the estimator keeps learning from observed runs.
+      return;
     }
+    await this.segmentVersion(model, version, lv).catch((e: unknown) =>
+      this.o.logger.warn({ model, version, reason: e instanceof Error ? e.message : String(e) }, 'could not segment the model; it runs as whole batches'),
+    );
+  }
+
+  /**
+   * Under the fair policy: cuts the version into graph segments of about the quantum's profiled time, loads them on
+   * its executors, and lets the arbiter switch models at every segment boundary.
+   */
+  private async segmentVersion(model: string, version: number, lv: LoadedVersion): Promise<void> {
+    const quantumMs = this.o.defaults.segmentQuantumMs ?? 0;
+    const dir = this.o.defaults.segmentDir;
+    if (this.policy.selector !== 'wfq' || quantumMs <= 0 || dir === undefined || lv.runtime.segmentCount > 0) return;
+    const latencyMs = lv.cost.predictMs(1);
+    const wanted = segmentsForQuantum(latencyMs, quantumMs);
+    if (wanted <= 1) return;
+    const executors = this.o.pool.executors().filter((e) => lv.runtime.executorIds.includes(e.id));
+    if (!executors.every((e) => supportsSegments(e))) return;
+    const segmented = segmentModel(new Uint8Array(await readFile(lv.path)), { targetSegments: wanted });
+    if (segmented.segments.length <= 1) return;
+    const key = `${model}@${version}`;
+    const segKey = `${key}#seg`;
+    const paths = await writeSegmentFiles(join(dir, model, String(version)), key, segmented);
+    await Promise.all(
+      executors.map((e) => (supportsSegments(e) ? e.loadSegments({ key: segKey, paths, options: { intraOpThreads: lv.threads, executionProviders: ['cpu'] } }) : undefined)),
+    );
+    // The version may have been unloaded while the segments loaded.
+    if (this.loaded.get(model)?.get(version) !== lv) {
+      await Promise.all(executors.map((e) => e.unload(segKey).catch(() => undefined)));
+      return;
+    }
+    lv.runtime.enableSegments({ key: segKey, costFractions: segmented.segments.map((s) => s.costFraction) });
+    this.o.logger.info({ model, version, segments: segmented.segments.length, quantumMs, latencyMs: +latencyMs.toFixed(2) }, 'model segmented for fair sharing');
   }
 
   private armProfilePoll(): void {
@@ -586,11 +629,12 @@ export class Engine implements EngineApi {
     versions.delete(version);
     if (versions.size === 0) this.loaded.delete(name);
     const key = `${name}@${version}`;
+    const segmented = lv.runtime.segmentCount > 0;
     await Promise.all(
       this.o.pool
         .executors()
         .filter((e) => lv.runtime.executorIds.includes(e.id))
-        .map((e) => e.unload(key).catch(() => undefined)),
+        .flatMap((e) => [e.unload(key).catch(() => undefined), ...(segmented ? [e.unload(`${key}#seg`).catch(() => undefined)] : [])]),
     );
     this.lifecycle.unloaded(name, version);
     this.o.logger.info({ model: name, version }, 'model unloaded');

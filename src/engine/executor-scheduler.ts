@@ -17,8 +17,8 @@ export type TakeResult = { readonly kind: 'unit'; readonly unit: WorkUnit } | { 
 /** A model version (or a segmented job stream) with work for this executor. */
 export interface Flow {
   readonly key: string;
-  /** What the selector may know; undefined when the flow has nothing to run. */
-  view(nowMs: number): FlowView | undefined;
+  /** What the selector may know about the flow's work for this executor; undefined when it has nothing to run. */
+  view(nowMs: number, scheduler: ExecutorScheduler): FlowView | undefined;
   take(nowMs: number, scheduler: ExecutorScheduler): TakeResult;
   /** Predicted executor-ms of queued work with a deadline at or before `deadlineAtMs`. */
   backlogMs(deadlineAtMs: number): number;
@@ -102,7 +102,7 @@ export class ExecutorScheduler {
         const now = this.o.clock.nowMs();
         const views: FlowView[] = [];
         for (const f of this.flows.values()) {
-          const v = f.view(now);
+          const v = f.view(now, this);
           if (v !== undefined) views.push(v);
         }
         if (views.length === 0) break;

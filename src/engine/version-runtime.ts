@@ -5,6 +5,7 @@ import type { Clock } from '../core/clock.js';
 import { ServingError, toServingError } from '../core/errors.js';
 import type { InferRequest, InferResponse, TensorSpec } from '../core/inference.js';
 import type { Tensor } from '../core/tensor.js';
+import { supportsSegments } from '../executor/executor.js';
 import { admit } from '../scheduler/admission.js';
 import type { BatchItem, Batcher } from '../scheduler/batcher.js';
 import type { FlowView } from '../scheduler/flow-selector.js';
@@ -44,6 +45,27 @@ function isExpiring<T extends BatchItem>(b: Batcher<T>): b is Batcher<T> & Expir
   return typeof (b as Partial<ExpiringBatcher<T>>).expire === 'function' && typeof (b as Partial<ExpiringBatcher<T>>).nextDeadlineAtMs === 'function';
 }
 
+/** A version cut into graph segments and loaded as such on its executors. */
+export interface SegmentPlan {
+  /** Key of the segmented session on the executors. */
+  readonly key: string;
+  /** Each segment's share of the model's cost, in order (sums to ~1). */
+  readonly costFractions: readonly number[];
+}
+
+/** A batch moving through the segments on one executor. */
+interface SegmentJob {
+  readonly id: string;
+  readonly items: readonly Pending[];
+  next: number;
+  running: boolean;
+  /** Predicted cost of the whole batch, ms (a segment costs its fraction of it). */
+  readonly batchCostMs: number;
+  readonly rows: number;
+  computeNs: number;
+  readonly dispatchNs: bigint;
+}
+
 export interface VersionRuntimeOptions {
   readonly model: string;
   readonly version: string;
@@ -79,6 +101,11 @@ export class VersionRuntime implements Flow {
   /** Queued requests in arrival order (a Set keeps insertion order), for the selector's view and the backlog. */
   private readonly queued = new Set<Pending>();
   private avgResponseMs = 0;
+  private retry: Pending[] = [];
+  private segments: SegmentPlan | undefined;
+  /** The segmented job in progress on each executor (by scheduler id). */
+  private readonly jobs = new Map<string, SegmentJob>();
+  private jobSeq = 0;
 
   constructor(private readonly o: VersionRuntimeOptions) {
     this.key = o.key;
@@ -215,35 +242,66 @@ export class VersionRuntime implements Flow {
     }
   }
 
-  view(nowMs: number): FlowView | undefined {
+  /** Run batches segment by segment (graph segments of bounded cost) so the executor can switch models between them. */
+  enableSegments(plan: SegmentPlan): void {
+    this.segments = plan;
+  }
+
+  get segmentCount(): number {
+    return this.segments?.costFractions.length ?? 0;
+  }
+
+  view(nowMs: number, scheduler: ExecutorScheduler): FlowView | undefined {
+    const job = this.jobs.get(scheduler.id);
+    if (job !== undefined) {
+      // One job at a time per executor: its next segment is the flow's only work there until it finishes.
+      if (job.running) return undefined;
+      return this.viewOf(job.items, nowMs, job.batchCostMs * this.fraction(job.next), true);
+    }
     if (this.o.batcher.size === 0) return undefined;
+    const rows = Math.min(Math.max(1, this.o.maxBatchSize), this.queued.size);
+    const useSegments = this.segments !== undefined && supportsSegments(scheduler.executor);
+    return this.viewOf(this.queued, nowMs, this.predictBatchMs(rows) * (useSegments ? this.fraction(0) : 1), false);
+  }
+
+  private fraction(segment: number): number {
+    return this.segments?.costFractions[segment] ?? 1;
+  }
+
+  private viewOf(items: Iterable<Pending>, nowMs: number, nextCostMs: number, inProgress: boolean): FlowView | undefined {
     let head: Pending | undefined;
     let deadline = Infinity;
     let priority = Infinity;
-    for (const p of this.queued) {
+    let n = 0;
+    for (const p of items) {
       head ??= p;
+      n += 1;
       if (p.deadlineAtMs < deadline) deadline = p.deadlineAtMs;
       if (p.priority < priority) priority = p.priority;
     }
     if (head === undefined) return undefined;
-    const rows = Math.min(Math.max(1, this.o.maxBatchSize), this.queued.size);
     return {
       flow: this.key,
       tenant: head.ctx.tenant,
       weight: head.ctx.weight,
       tenantWeight: head.ctx.tenantWeight,
       priority,
-      queuedRequests: this.o.batcher.size,
+      queuedRequests: n,
       headEnqueuedAtMs: head.enqueuedAtMs,
       headDeadlineAtMs: deadline,
-      nextCostMs: this.predictBatchMs(rows),
+      nextCostMs,
       sloMs: head.ctx.sloMs,
       avgResponseMs: this.avgResponseMs === 0 ? nowMs - head.enqueuedAtMs : this.avgResponseMs,
-      inProgress: false,
+      inProgress,
     };
   }
 
   take(nowMs: number, scheduler: ExecutorScheduler): TakeResult {
+    const job = this.jobs.get(scheduler.id);
+    if (job !== undefined) {
+      if (job.running) return { kind: 'none' };
+      return { kind: 'unit', unit: { costMs: job.batchCostMs * this.fraction(job.next), run: () => this.executeSegment(scheduler, job) } };
+    }
     const d = this.o.batcher.next(nowMs);
     if (d.kind === 'empty') return { kind: 'none' };
     if (d.kind === 'wait') return { kind: 'wait', untilMs: d.untilMs };
@@ -252,11 +310,61 @@ export class VersionRuntime implements Flow {
     const costMs = this.predictBatchMs(rows);
     const items = d.items;
     this.inFlight += items.length;
+    for (const p of items) p.attempts += 1;
+    const plan = this.segments;
+    if (plan !== undefined && supportsSegments(scheduler.executor)) {
+      const newJob: SegmentJob = { id: `${this.key}/${++this.jobSeq}`, items, next: 0, running: false, batchCostMs: costMs, rows, computeNs: 0, dispatchNs: process.hrtime.bigint() };
+      this.jobs.set(scheduler.id, newJob);
+      return { kind: 'unit', unit: { costMs: costMs * this.fraction(0), run: () => this.executeSegment(scheduler, newJob) } };
+    }
     return { kind: 'unit', unit: { costMs, run: () => this.execute(scheduler, items) } };
+  }
+
+  /** Runs the job's next segment; the worker keeps the intermediate tensors between segments. */
+  private async executeSegment(sched: ExecutorScheduler, job: SegmentJob): Promise<void> {
+    const plan = this.segments as SegmentPlan;
+    const ex = sched.executor;
+    if (!supportsSegments(ex)) return;
+    job.running = true;
+    let finished = false;
+    try {
+      const inputs = job.next === 0 ? concatInputs(job.items.map((p) => p.req.inputs), this.o.inputs.map((s) => s.name)) : [];
+      const res = await ex.runSegment(plan.key, job.id, job.next, inputs, this.outputNamesOf(job.items));
+      job.computeNs += res.computeNs;
+      job.next += 1;
+      if (deviceUnit.hasSubscribers) {
+        deviceUnit.publish({ executor: sched.id, model: this.o.model, tenant: (job.items[0] as Pending).ctx.tenant, computeNs: res.computeNs });
+      }
+      if (res.done) {
+        finished = true;
+        this.jobs.delete(sched.id);
+        this.complete(job.items, res.outputs, job.computeNs, job.dispatchNs, 0);
+      }
+    } catch (e) {
+      finished = true;
+      this.jobs.delete(sched.id);
+      void ex.dropJob(plan.key, job.id).catch(() => false);
+      const err = toServingError(e);
+      // A restarted worker no longer knows the job: run it again from the first segment, like a dead executor.
+      const lost = job.next > 0 && err.code === 'NOT_FOUND';
+      this.fail(sched, job.items, lost ? new ServingError('UNAVAILABLE', `segmented job lost: ${err.message}`, { retryable: true }) : err);
+    } finally {
+      job.running = false;
+      if (finished) this.afterBatch(job.items);
+      else this.pumpAll();
+    }
   }
 
   /** An executor came back or went away: its scheduler re-runs; queued work may need the watchdog. */
   executorChanged(): void {
+    // A job waiting between segments on an executor that went away lost its intermediate tensors: run it again.
+    for (const sched of this.o.schedulers) {
+      const job = this.jobs.get(sched.id);
+      if (job === undefined || job.running || sched.usable) continue;
+      this.jobs.delete(sched.id);
+      this.fail(sched, job.items, new ServingError('UNAVAILABLE', `executor ${sched.id} went away during a segmented job`, { retryable: true }));
+      this.afterBatch(job.items);
+    }
     this.pumpAll();
   }
 
@@ -333,73 +441,88 @@ export class VersionRuntime implements Flow {
     }, periodMs);
   }
 
+  private outputNamesOf(items: readonly Pending[]): string[] {
+    const wantAll = items.some((p) => p.outputNames.length === 0);
+    return wantAll ? [] : [...new Set(items.flatMap((p) => p.outputNames))];
+  }
+
   private async execute(sched: ExecutorScheduler, items: readonly Pending[]): Promise<void> {
     const dispatchNs = process.hrtime.bigint();
-    for (const p of items) p.attempts += 1;
-    const names = this.o.inputs.map((s) => s.name);
-    const wantAll = items.some((p) => p.outputNames.length === 0);
-    const outputNames = wantAll ? [] : [...new Set(items.flatMap((p) => p.outputNames))];
-    const retry: Pending[] = [];
     try {
       const inputs = concatInputs(
         items.map((p) => p.req.inputs),
-        names,
+        this.o.inputs.map((s) => s.name),
       );
-      const inputDoneNs = process.hrtime.bigint();
-      const result = await sched.executor.run(this.o.key, inputs, outputNames);
-      const inferDoneNs = process.hrtime.bigint();
-      const perRequest = this.o.maxBatchSize > 0 ? splitOutputs(result.outputs, items.map((p) => p.rows)) : [[...result.outputs]];
-      const endNs = process.hrtime.bigint();
-      const nowMs = this.o.clock.nowMs();
-      const inputNs = Number(inputDoneNs - dispatchNs);
-      const outputNs = Number(endNs - inferDoneNs);
-      const rows = items.reduce((a, p) => a + p.rows, 0);
-      this.o.cost.observe(rows, result.computeNs / 1e6);
-      this.o.stats.recordExecution(rows, inputNs, result.computeNs, outputNs);
-      batchExecuted.publish({ model: this.o.model, version: this.o.version, rows, requests: items.length, computeNs: result.computeNs });
+      const inputNs = Number(process.hrtime.bigint() - dispatchNs);
+      const result = await sched.executor.run(this.o.key, inputs, this.outputNamesOf(items));
       if (deviceUnit.hasSubscribers) {
         deviceUnit.publish({ executor: sched.id, model: this.o.model, tenant: (items[0] as Pending).ctx.tenant, computeNs: result.computeNs });
       }
-      items.forEach((p, i) => {
-        const outs = perRequest[i] as Tensor[];
-        const wanted = p.outputNames.length === 0 ? outs : outs.filter((t) => p.outputNames.includes(t.name));
-        const totalNs = Number(endNs - p.startNs);
-        const queueNs = Number(dispatchNs - p.startNs);
-        this.avgResponseMs += RESPONSE_ALPHA * (totalNs / 1e6 - this.avgResponseMs);
-        this.o.stats.recordSuccess(p.rows, totalNs, queueNs, inputNs, result.computeNs, outputNs, Date.now());
-        this.publishDone(p.ctx, 'success', totalNs, queueNs, result.computeNs, undefined, Number.isFinite(p.ctx.sloMs) ? nowMs <= p.enqueuedAtMs + p.ctx.sloMs : undefined);
-        this.publishQueue(-1);
-        p.resolve({
-          ...(p.req.id === undefined ? {} : { id: p.req.id }),
-          model: this.o.model,
-          version: this.o.version,
-          outputs: wanted,
-          parameters: {
-            'tessera.queue_us': Math.round(queueNs / 1000),
-            'tessera.compute_us': Math.round(result.computeNs / 1000),
-            'tessera.batch_size': rows,
-            ...(p.ctx.app === undefined ? {} : { 'tessera.app': p.ctx.app }),
-          },
-        });
-      });
+      this.complete(items, result.outputs, result.computeNs, dispatchNs, inputNs);
     } catch (e) {
-      const err = toServingError(e);
-      if (err.retryable) sched.markDown();
-      for (const p of items) {
-        if (err.retryable && p.attempts < MAX_ATTEMPTS && this.accepting) retry.push(p);
-        else {
-          const final = err.retryable
-            ? new ServingError('UNAVAILABLE', `model '${this.o.model}': ${err.message} (after ${p.attempts} attempt(s))`)
-            : err;
-          this.finishFailure(p, final, err.retryable ? 'unavailable' : 'error');
-        }
-      }
+      this.fail(sched, items, e);
     } finally {
-      this.inFlight -= items.length;
-      // Retried requests keep their arrival time and deadline, so they run next on any instance that is up.
-      for (const p of retry) this.enqueue(p);
-      this.pumpAll();
+      this.afterBatch(items);
     }
+  }
+
+  /** Splits a batch's outputs back to its requests and answers them. */
+  private complete(items: readonly Pending[], outputs: readonly Tensor[], computeNs: number, dispatchNs: bigint, inputNs: number): void {
+    const inferDoneNs = process.hrtime.bigint();
+    const perRequest = this.o.maxBatchSize > 0 ? splitOutputs(outputs, items.map((p) => p.rows)) : [[...outputs]];
+    const endNs = process.hrtime.bigint();
+    const nowMs = this.o.clock.nowMs();
+    const outputNs = Number(endNs - inferDoneNs);
+    const rows = items.reduce((a, p) => a + p.rows, 0);
+    this.o.cost.observe(rows, computeNs / 1e6);
+    this.o.stats.recordExecution(rows, inputNs, computeNs, outputNs);
+    batchExecuted.publish({ model: this.o.model, version: this.o.version, rows, requests: items.length, computeNs });
+    items.forEach((p, i) => {
+      const outs = perRequest[i] as Tensor[];
+      const wanted = p.outputNames.length === 0 ? outs : outs.filter((t) => p.outputNames.includes(t.name));
+      const totalNs = Number(endNs - p.startNs);
+      const queueNs = Number(dispatchNs - p.startNs);
+      this.avgResponseMs += RESPONSE_ALPHA * (totalNs / 1e6 - this.avgResponseMs);
+      this.o.stats.recordSuccess(p.rows, totalNs, queueNs, inputNs, computeNs, outputNs, Date.now());
+      this.publishDone(p.ctx, 'success', totalNs, queueNs, computeNs, undefined, Number.isFinite(p.ctx.sloMs) ? nowMs <= p.enqueuedAtMs + p.ctx.sloMs : undefined);
+      this.publishQueue(-1);
+      p.resolve({
+        ...(p.req.id === undefined ? {} : { id: p.req.id }),
+        model: this.o.model,
+        version: this.o.version,
+        outputs: wanted,
+        parameters: {
+          'tessera.queue_us': Math.round(queueNs / 1000),
+          'tessera.compute_us': Math.round(computeNs / 1000),
+          'tessera.batch_size': rows,
+          ...(p.ctx.app === undefined ? {} : { 'tessera.app': p.ctx.app }),
+        },
+      });
+    });
+  }
+
+  /** A run failed: requests whose executor died run again elsewhere (once); the rest fail with the error. */
+  private fail(sched: ExecutorScheduler, items: readonly Pending[], e: unknown): void {
+    const err = toServingError(e);
+    if (err.retryable) sched.markDown();
+    for (const p of items) {
+      if (err.retryable && p.attempts < MAX_ATTEMPTS && this.accepting) this.retry.push(p);
+      else {
+        const final = err.retryable
+          ? new ServingError('UNAVAILABLE', `model '${this.o.model}': ${err.message} (after ${p.attempts} attempt(s))`)
+          : err;
+        this.finishFailure(p, final, err.retryable ? 'unavailable' : 'error');
+      }
+    }
+  }
+
+  private afterBatch(items: readonly Pending[]): void {
+    this.inFlight -= items.length;
+    // Retried requests keep their arrival time and deadline, so they run next on any instance that is up.
+    const retry = this.retry;
+    this.retry = [];
+    for (const p of retry) this.enqueue(p);
+    this.pumpAll();
   }
 
   private finishFailure(p: Pending, err: ServingError, reason: string): void {
