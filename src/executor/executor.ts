@@ -46,3 +46,61 @@ export interface Executor {
   loadedKeys(): readonly string[];
   close(): Promise<void>;
 }
+
+/**
+ * A model cut into sequential segments (src/onnx/segment-graph.ts), loaded as one unit. The executor runs one
+ * segment per call and keeps the tensors later segments need inside itself, per job.
+ */
+export interface SegmentedLoadSpec {
+  /** Unique key, e.g. "resnet50@1#seg"; shares the namespace of LoadSpec keys (unload frees either). */
+  readonly key: string;
+  /** Absolute paths of the segment .onnx files, in execution order. */
+  readonly paths: readonly string[];
+  /** Outputs of the whole model, in order; default: the outputs of the last segment. */
+  readonly outputNames?: readonly string[];
+  readonly options: SessionOptions;
+}
+
+export interface LoadedSegments {
+  readonly key: string;
+  readonly segments: number;
+  /** Inputs of the whole model: what the first runSegment call of a job must carry. */
+  readonly inputs: readonly TensorSpec[];
+  /** Outputs of the whole model, returned by the call that runs the last segment. */
+  readonly outputs: readonly TensorSpec[];
+  readonly loadMs: number;
+}
+
+export interface SegmentRunResult {
+  /** True when this call ran the last segment; the job is then over and forgotten. */
+  readonly done: boolean;
+  /** The whole model's (selected) outputs when done; empty otherwise. */
+  readonly outputs: readonly Tensor[];
+  /** Time inside this segment's session.run, in nanoseconds. */
+  readonly computeNs: number;
+}
+
+/**
+ * Segment-by-segment execution, for executors that support it (see `supportsSegments`). A job is one inference
+ * request (or batch) moving through the segments: segment 0 takes the model inputs and creates the job, every later
+ * call must name the next segment, and the job is freed after its last segment, on `dropJob`, on any error, on
+ * unload of its key, or when the executor dies (a call then fails UNAVAILABLE, retryable, and the job must be
+ * restarted from segment 0).
+ */
+export interface SegmentExecutor {
+  loadSegments(spec: SegmentedLoadSpec): Promise<LoadedSegments>;
+  /**
+   * Run segment `segmentIndex` of job `jobId`. `inputs` only for segment 0 (empty otherwise); `outputNames` selects
+   * the outputs returned when done (all when empty). Errors: NOT_FOUND for an unknown key or job, ALREADY_EXISTS
+   * when segment 0 names a running job, FAILED_PRECONDITION for a segment out of turn.
+   */
+  runSegment(key: string, jobId: string, segmentIndex: number, inputs: readonly Tensor[], outputNames: readonly string[]): Promise<SegmentRunResult>;
+  /** Forget a job and free its tensors; resolves false when there was no such job. */
+  dropJob(key: string, jobId: string): Promise<boolean>;
+}
+
+/** Whether an executor also runs segmented models. */
+export function supportsSegments<E extends Executor>(executor: E): executor is E & SegmentExecutor {
+  const e = executor as Partial<SegmentExecutor>;
+  return typeof e.loadSegments === 'function' && typeof e.runSegment === 'function' && typeof e.dropJob === 'function';
+}

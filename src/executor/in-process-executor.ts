@@ -2,10 +2,19 @@
 // session.run blocks this process's event loop for the whole inference, so a server must use worker processes.
 
 import type { Tensor } from '../core/tensor.js';
-import type { Executor, LoadSpec, LoadedSession, RunResult } from './executor.js';
+import type {
+  Executor,
+  LoadSpec,
+  LoadedSegments,
+  LoadedSession,
+  RunResult,
+  SegmentExecutor,
+  SegmentRunResult,
+  SegmentedLoadSpec,
+} from './executor.js';
 import { OrtSessionStore } from './ort-session-store.js';
 
-export class InProcessExecutor implements Executor {
+export class InProcessExecutor implements Executor, SegmentExecutor {
   private readonly store = new OrtSessionStore();
   /** Serialises calls like a worker does, so results match the worker path. */
   private tail: Promise<unknown> = Promise.resolve();
@@ -22,6 +31,23 @@ export class InProcessExecutor implements Executor {
 
   run(key: string, inputs: readonly Tensor[], outputNames: readonly string[]): Promise<RunResult> {
     return this.serially(() => this.store.run(key, inputs, outputNames));
+  }
+
+  loadSegments(spec: SegmentedLoadSpec): Promise<LoadedSegments> {
+    return this.serially(() => this.store.loadSegments(spec));
+  }
+
+  runSegment(key: string, jobId: string, segmentIndex: number, inputs: readonly Tensor[], outputNames: readonly string[]): Promise<SegmentRunResult> {
+    return this.serially(() => this.store.runSegment(key, jobId, segmentIndex, inputs, outputNames));
+  }
+
+  dropJob(key: string, jobId: string): Promise<boolean> {
+    return this.serially(async () => this.store.dropJob(key, jobId));
+  }
+
+  /** Jobs holding intermediate tensors (for tests: a dropped or finished job holds none). */
+  jobCount(): number {
+    return this.store.jobCount();
   }
 
   loadedKeys(): readonly string[] {

@@ -1,13 +1,14 @@
-// onnxruntime sessions by key: load, run and release, with errors mapped to ServingError codes.
-// Used inside worker processes (worker-main.ts) and by the in-process executor; session.run blocks its thread.
+// onnxruntime sessions by key: load, run and release, with errors mapped to ServingError codes; also segmented
+// models (one session per segment, intermediates kept per job). Used inside worker processes (worker-main.ts) and
+// by the in-process executor; session.run blocks its thread.
 
-import { existsSync } from 'node:fs';
-import { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
-import { ORT_TYPE, fromOrtType } from '../core/datatype.js';
+import type { InferenceSession } from 'onnxruntime-node';
 import { ServingError } from '../core/errors.js';
 import type { TensorSpec } from '../core/inference.js';
-import type { Tensor, TensorData } from '../core/tensor.js';
-import type { LoadSpec, LoadedSession, RunResult } from './executor.js';
+import type { Tensor } from '../core/tensor.js';
+import type { LoadSpec, LoadedSegments, LoadedSession, RunResult, SegmentRunResult, SegmentedLoadSpec } from './executor.js';
+import { fromOrtTensor, openSession, toFeeds } from './ort-session-open.js';
+import { SegmentedSession } from './segmented-session.js';
 
 interface Entry {
   readonly session: InferenceSession;
@@ -16,38 +17,19 @@ interface Entry {
   readonly outputNames: ReadonlySet<string>;
 }
 
-const DEFAULT_EXECUTION_PROVIDERS: readonly string[] = ['cpu'];
-
 export class OrtSessionStore {
   private readonly entries = new Map<string, Entry>();
+  /** Segmented models; their keys share one namespace with `entries` (loading either kind replaces the other). */
+  private readonly segmented = new Map<string, SegmentedSession>();
 
   keys(): string[] {
-    return [...this.entries.keys()];
+    return [...this.entries.keys(), ...this.segmented.keys()];
   }
 
   /** Load (or replace) a session. NOT_FOUND for a missing file, INVALID_ARGUMENT with ORT's message otherwise. */
   async load(spec: LoadSpec): Promise<LoadedSession> {
-    if (!existsSync(spec.path)) throw new ServingError('NOT_FOUND', `model file '${spec.path}' does not exist`);
     const startMs = performance.now();
-    let session: InferenceSession;
-    try {
-      session = await InferenceSession.create(spec.path, {
-        intraOpNumThreads: spec.options.intraOpThreads,
-        executionProviders: spec.options.executionProviders ?? DEFAULT_EXECUTION_PROVIDERS,
-        graphOptimizationLevel: 'all',
-      });
-    } catch (err) {
-      throw new ServingError('INVALID_ARGUMENT', `cannot load '${spec.path}': ${(err as Error).message}`, { cause: err });
-    }
-    let inputs: TensorSpec[];
-    let outputs: TensorSpec[];
-    try {
-      inputs = session.inputMetadata.map(toTensorSpec);
-      outputs = session.outputMetadata.map(toTensorSpec);
-    } catch (err) {
-      await session.release();
-      throw err;
-    }
+    const { session, inputs, outputs } = await openSession(spec.path, spec.options);
     const info: LoadedSession = { key: spec.key, inputs, outputs, loadMs: performance.now() - startMs };
     const previous = this.entries.get(spec.key);
     this.entries.set(spec.key, {
@@ -57,10 +39,24 @@ export class OrtSessionStore {
       outputNames: new Set(outputs.map((s) => s.name)),
     });
     if (previous !== undefined) await previous.session.release();
+    await this.releaseSegmented(spec.key);
     return info;
   }
 
+  /** Load (or replace) a segmented model: one session per segment file, in order. */
+  async loadSegments(spec: SegmentedLoadSpec): Promise<LoadedSegments> {
+    const model = await SegmentedSession.open(spec);
+    const previous = this.segmented.get(spec.key);
+    this.segmented.set(spec.key, model);
+    await previous?.release(); // its jobs go with it
+    const plain = this.entries.get(spec.key);
+    this.entries.delete(spec.key);
+    await plain?.session.release();
+    return model.info;
+  }
+
   async unload(key: string): Promise<void> {
+    if (this.segmented.has(key)) return this.releaseSegmented(key);
     const entry = this.entry(key);
     this.entries.delete(key);
     await entry.session.release();
@@ -68,7 +64,7 @@ export class OrtSessionStore {
 
   async run(key: string, inputs: readonly Tensor[], outputNames: readonly string[]): Promise<RunResult> {
     const entry = this.entry(key);
-    const feeds = toFeeds(entry, inputs);
+    const feeds = toFeeds(key, entry.inputsByName, inputs);
     for (const name of outputNames) {
       if (!entry.outputNames.has(name)) throw new ServingError('INVALID_ARGUMENT', `session '${key}' has no output '${name}'`);
     }
@@ -85,46 +81,46 @@ export class OrtSessionStore {
     return { outputs: names.map((name) => fromOrtTensor(name, results[name])), computeNs };
   }
 
+  runSegment(key: string, jobId: string, segmentIndex: number, inputs: readonly Tensor[], outputNames: readonly string[]): Promise<SegmentRunResult> {
+    return this.segmentedModel(key).run(jobId, segmentIndex, inputs, outputNames);
+  }
+
+  dropJob(key: string, jobId: string): boolean {
+    return this.segmentedModel(key).drop(jobId);
+  }
+
+  /** Jobs currently holding intermediate tensors, over all segmented models. */
+  jobCount(): number {
+    let n = 0;
+    for (const model of this.segmented.values()) n += model.jobCount;
+    return n;
+  }
+
   async releaseAll(): Promise<void> {
     const sessions = [...this.entries.values()].map((e) => e.session);
+    const models = [...this.segmented.values()];
     this.entries.clear();
-    await Promise.allSettled(sessions.map((s) => s.release()));
+    this.segmented.clear();
+    await Promise.allSettled([...sessions.map((s) => s.release()), ...models.map((m) => m.release())]);
+  }
+
+  private async releaseSegmented(key: string): Promise<void> {
+    const model = this.segmented.get(key);
+    this.segmented.delete(key);
+    await model?.release();
   }
 
   private entry(key: string): Entry {
     const entry = this.entries.get(key);
-    if (entry === undefined) throw new ServingError('NOT_FOUND', `no session '${key}' is loaded`);
-    return entry;
+    if (entry !== undefined) return entry;
+    if (this.segmented.has(key)) throw new ServingError('FAILED_PRECONDITION', `'${key}' is a segmented model; run it with runSegment`);
+    throw new ServingError('NOT_FOUND', `no session '${key}' is loaded`);
   }
-}
 
-function toTensorSpec(meta: InferenceSession.ValueMetadata): TensorSpec {
-  if (!meta.isTensor) throw new ServingError('UNIMPLEMENTED', `'${meta.name}' is not a tensor; only tensor inputs and outputs are served`);
-  const datatype = fromOrtType(meta.type);
-  if (datatype === undefined) throw new ServingError('UNIMPLEMENTED', `'${meta.name}' has unsupported type '${meta.type}'`);
-  // Symbolic dimensions come back as their names; the protocol marks them -1.
-  return { name: meta.name, datatype, shape: meta.shape.map((d) => (typeof d === 'number' ? d : -1)) };
-}
-
-function toFeeds(entry: Entry, inputs: readonly Tensor[]): Record<string, OrtTensor> {
-  const feeds: Record<string, OrtTensor> = {};
-  for (const t of inputs) {
-    const spec = entry.inputsByName.get(t.name);
-    if (spec === undefined) throw new ServingError('INVALID_ARGUMENT', `session '${entry.info.key}' has no input '${t.name}'`);
-    if (spec.datatype !== t.datatype) {
-      throw new ServingError('INVALID_ARGUMENT', `input '${t.name}' must be ${spec.datatype}, got ${t.datatype}`);
-    }
-    feeds[t.name] = new OrtTensor(ORT_TYPE[t.datatype] as OrtTensor.Type, t.data, t.shape);
+  private segmentedModel(key: string): SegmentedSession {
+    const model = this.segmented.get(key);
+    if (model !== undefined) return model;
+    if (this.entries.has(key)) throw new ServingError('FAILED_PRECONDITION', `'${key}' is not a segmented model; run it with run`);
+    throw new ServingError('NOT_FOUND', `no segmented model '${key}' is loaded`);
   }
-  for (const name of entry.inputsByName.keys()) {
-    if (feeds[name] === undefined) throw new ServingError('INVALID_ARGUMENT', `input '${name}' is missing`);
-  }
-  return feeds;
-}
-
-function fromOrtTensor(name: string, value: InferenceSession.OnnxValueMapType[string] | undefined): Tensor {
-  if (!(value instanceof OrtTensor)) throw new ServingError('INTERNAL', `output '${name}' was not produced as a tensor`);
-  const datatype = fromOrtType(value.type);
-  if (datatype === undefined) throw new ServingError('UNIMPLEMENTED', `output '${name}' has unsupported type '${value.type}'`);
-  return { name, datatype, shape: value.dims, data: value.data as TensorData };
 }

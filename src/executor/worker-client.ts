@@ -3,7 +3,16 @@
 import type { Socket } from 'node:net';
 import { ServingError } from '../core/errors.js';
 import type { Tensor } from '../core/tensor.js';
-import type { Executor, LoadSpec, LoadedSession, RunResult } from './executor.js';
+import type {
+  Executor,
+  LoadSpec,
+  LoadedSegments,
+  LoadedSession,
+  RunResult,
+  SegmentExecutor,
+  SegmentRunResult,
+  SegmentedLoadSpec,
+} from './executor.js';
 import { type Frame, type FrameCodecOptions, FrameDecoder, encodeFrame, frameTensors, writeFrame } from './protocol/frame-codec.js';
 import {
   type PingOkReply,
@@ -28,11 +37,15 @@ const EXPECTED_REPLY: Record<WorkerRequest['type'], WorkerReply['type']> = {
   unload: 'unload-ok',
   run: 'run-ok',
   ping: 'ping-ok',
+  'load-segments': 'load-segments-ok',
+  'run-segment': 'run-segment-ok',
+  'drop-job': 'drop-job-ok',
 };
 
-export class WorkerClient implements Executor {
+export class WorkerClient implements Executor, SegmentExecutor {
   private readonly pending = new Map<number, Pending>();
   private readonly specs = new Map<string, LoadSpec>();
+  private readonly segmentSpecs = new Map<string, SegmentedLoadSpec>();
   private readonly closeListeners: Array<() => void> = [];
   private readonly codec: FrameCodecOptions;
   private nextId = 1;
@@ -99,12 +112,38 @@ export class WorkerClient implements Executor {
   async load(spec: LoadSpec): Promise<LoadedSession> {
     const frame = await this.call({ type: 'load', spec }, []);
     this.specs.set(spec.key, spec);
+    this.segmentSpecs.delete(spec.key); // one namespace: the worker replaced it too
     return (frame.header as unknown as { session: LoadedSession }).session;
   }
 
   async unload(key: string): Promise<void> {
     await this.call({ type: 'unload', key }, []);
     this.specs.delete(key);
+    this.segmentSpecs.delete(key);
+  }
+
+  async loadSegments(spec: SegmentedLoadSpec): Promise<LoadedSegments> {
+    const frame = await this.call({ type: 'load-segments', spec }, []);
+    this.segmentSpecs.set(spec.key, spec);
+    this.specs.delete(spec.key);
+    return (frame.header as unknown as { segments: LoadedSegments }).segments;
+  }
+
+  async runSegment(
+    key: string,
+    jobId: string,
+    segmentIndex: number,
+    inputs: readonly Tensor[],
+    outputNames: readonly string[],
+  ): Promise<SegmentRunResult> {
+    const frame = await this.call({ type: 'run-segment', key, jobId, segmentIndex, outputNames }, inputs);
+    const header = frame.header as unknown as { done: boolean; computeNs: number };
+    return { done: header.done, outputs: frameTensors(frame), computeNs: header.computeNs };
+  }
+
+  async dropJob(key: string, jobId: string): Promise<boolean> {
+    const frame = await this.call({ type: 'drop-job', key, jobId }, []);
+    return (frame.header as unknown as { dropped: boolean }).dropped;
   }
 
   async run(key: string, inputs: readonly Tensor[], outputNames: readonly string[]): Promise<RunResult> {
@@ -117,9 +156,14 @@ export class WorkerClient implements Executor {
     return frame.header as unknown as PingOkReply;
   }
 
-  /** Keys of the sessions this client loaded and has not unloaded; kept after a disconnect for reloading. */
+  /** Keys of the sessions (plain and segmented) this client loaded and has not unloaded; kept after a disconnect. */
   loadedKeys(): readonly string[] {
-    return [...this.specs.keys()];
+    return [...this.specs.keys(), ...this.segmentSpecs.keys()];
+  }
+
+  /** The SegmentedLoadSpecs behind the segmented keys of `loadedKeys()`, in load order. */
+  segmentedLoadSpecs(): readonly SegmentedLoadSpec[] {
+    return [...this.segmentSpecs.values()];
   }
 
   /** The LoadSpecs behind `loadedKeys()`, in load order. */

@@ -1,4 +1,5 @@
-// The worker side of the RPC: accepts connections, answers pings at once and runs load/unload/run serially.
+// The worker side of the RPC: accepts connections, answers pings at once and runs everything else serially
+// (load/unload/run and the segmented load-segments/run-segment/drop-job).
 
 import { rmSync } from 'node:fs';
 import { type AddressInfo, type Server, type Socket, createServer } from 'node:net';
@@ -94,6 +95,15 @@ export class WorkerServer {
         const result = await this.store.run(request.key, frameTensors(frame), request.outputNames);
         return [{ type: 'run-ok', id: request.id, computeNs: result.computeNs }, result.outputs];
       }
+      case 'load-segments':
+        return [{ type: 'load-segments-ok', id: request.id, segments: await this.store.loadSegments(request.spec) }, []];
+      case 'run-segment': {
+        const { key, jobId, segmentIndex, outputNames } = request;
+        const result = await this.store.runSegment(key, jobId, segmentIndex, frameTensors(frame), outputNames);
+        return [{ type: 'run-segment-ok', id: request.id, done: result.done, computeNs: result.computeNs }, result.outputs];
+      }
+      case 'drop-job':
+        return [{ type: 'drop-job-ok', id: request.id, dropped: this.store.dropJob(request.key, request.jobId) }, []];
     }
   }
 

@@ -44,6 +44,7 @@ message NodeProto {
   optional string name = 3;
   optional string op_type = 4;
   optional string domain = 7;
+  optional string overload = 8;
   repeated AttributeProto attribute = 5;
   optional string doc_string = 6;
 }
@@ -68,6 +69,22 @@ message ModelProto {
   optional string doc_string = 6;
   optional GraphProto graph = 7;
   repeated StringStringEntryProto metadata_props = 14;
+  repeated FunctionProto functions = 25;
+}
+
+// Model-local functions: declared so that decoding and re-encoding a model (the segmenter does) keeps them.
+message FunctionProto {
+  optional string name = 1;
+  repeated string input = 4;
+  repeated string output = 5;
+  repeated string attribute = 6;
+  repeated AttributeProto attribute_proto = 11;
+  repeated NodeProto node = 7;
+  optional string doc_string = 8;
+  repeated OperatorSetIdProto opset_import = 9;
+  optional string domain = 10;
+  optional string overload = 13;
+  repeated ValueInfoProto value_info = 12;
 }
 
 message GraphProto {
@@ -78,6 +95,13 @@ message GraphProto {
   repeated ValueInfoProto input = 11;
   repeated ValueInfoProto output = 12;
   repeated ValueInfoProto value_info = 13;
+  repeated SparseTensorProto sparse_initializer = 15;
+}
+
+message SparseTensorProto {
+  optional TensorProto values = 1;
+  optional TensorProto indices = 2;
+  repeated int64 dims = 3;
 }
 
 message TensorProto {
@@ -92,6 +116,8 @@ message TensorProto {
   optional bytes raw_data = 9;
   repeated double double_data = 10 [packed = true];
   repeated uint64 uint64_data = 11 [packed = true];
+  repeated StringStringEntryProto external_data = 13;
+  optional int32 data_location = 14;
 }
 
 message TensorShapeProto {
@@ -135,9 +161,13 @@ export interface TensorProto {
   int32_data?: number[];
   int64_data?: number[];
   double_data?: number[];
+  uint64_data?: number[];
+  string_data?: Uint8Array[];
   name?: string;
   doc_string?: string;
   raw_data?: Uint8Array;
+  external_data?: { key?: string; value?: string }[];
+  data_location?: number;
 }
 
 export interface AttributeProto {
@@ -147,6 +177,8 @@ export interface AttributeProto {
   i?: number;
   s?: Uint8Array;
   t?: TensorProto;
+  g?: GraphProto;
+  graphs?: GraphProto[];
   floats?: number[];
   ints?: number[];
   strings?: Uint8Array[];
@@ -159,6 +191,7 @@ export interface NodeProto {
   name?: string;
   op_type?: string;
   domain?: string;
+  overload?: string;
   attribute?: AttributeProto[];
   doc_string?: string;
 }
@@ -187,6 +220,8 @@ export interface GraphProto {
   input?: ValueInfoProto[];
   output?: ValueInfoProto[];
   value_info?: ValueInfoProto[];
+  /** Kept opaque: the segmenter only carries sparse initializers over, by the name of their values tensor. */
+  sparse_initializer?: { values?: TensorProto; indices?: TensorProto; dims?: number[] }[];
 }
 
 export interface OperatorSetIdProto {
@@ -204,6 +239,8 @@ export interface ModelProto {
   doc_string?: string;
   graph?: GraphProto;
   metadata_props?: { key?: string; value?: string }[];
+  /** Model-local functions, carried over opaquely. */
+  functions?: object[];
 }
 
 // keepCase: field names stay snake_case as in the spec instead of protobufjs's camelCase default.

@@ -6,11 +6,20 @@ import type { EventEmitter } from 'node:events';
 import { rmSync } from 'node:fs';
 import { ServingError, toServingError } from '../../core/errors.js';
 import type { Tensor } from '../../core/tensor.js';
-import type { Executor, LoadSpec, LoadedSession, RunResult } from '../executor.js';
+import type {
+  Executor,
+  LoadSpec,
+  LoadedSegments,
+  LoadedSession,
+  RunResult,
+  SegmentExecutor,
+  SegmentRunResult,
+  SegmentedLoadSpec,
+} from '../executor.js';
 import { WorkerClient } from '../worker-client.js';
 import { type ResolvedPoolOptions, type WorkerPoolEvents, type WorkerState, restartDelayMs } from './pool-options.js';
 
-export class PooledWorker implements Executor {
+export class PooledWorker implements Executor, SegmentExecutor {
   private child: ChildProcess | undefined;
   private childExited: Promise<void> = Promise.resolve();
   private client: WorkerClient | undefined;
@@ -19,6 +28,8 @@ export class PooledWorker implements Executor {
   private status: WorkerState = 'starting';
   /** Sessions callers loaded here and did not unload; reloaded after every restart. */
   private readonly specs = new Map<string, LoadSpec>();
+  /** Segmented models likewise; their jobs die with the process and are not restored. */
+  private readonly segmentSpecs = new Map<string, SegmentedLoadSpec>();
   private restartCount = 0;
   private crashStreak = 0;
   private readySinceMs: number | undefined;
@@ -76,12 +87,37 @@ export class PooledWorker implements Executor {
   async load(spec: LoadSpec): Promise<LoadedSession> {
     const session = await this.readyClient().load(spec);
     this.specs.set(spec.key, spec);
+    this.segmentSpecs.delete(spec.key);
     return session;
   }
 
   async unload(key: string): Promise<void> {
     await this.readyClient().unload(key);
     this.specs.delete(key);
+    this.segmentSpecs.delete(key);
+  }
+
+  async loadSegments(spec: SegmentedLoadSpec): Promise<LoadedSegments> {
+    const loaded = await this.readyClient().loadSegments(spec);
+    this.segmentSpecs.set(spec.key, spec);
+    this.specs.delete(spec.key);
+    return loaded;
+  }
+
+  runSegment(key: string, jobId: string, segmentIndex: number, inputs: readonly Tensor[], outputNames: readonly string[]): Promise<SegmentRunResult> {
+    try {
+      return this.readyClient().runSegment(key, jobId, segmentIndex, inputs, outputNames);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  dropJob(key: string, jobId: string): Promise<boolean> {
+    try {
+      return this.readyClient().dropJob(key, jobId);
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 
   run(key: string, inputs: readonly Tensor[], outputNames: readonly string[]): Promise<RunResult> {
@@ -93,7 +129,7 @@ export class PooledWorker implements Executor {
   }
 
   loadedKeys(): readonly string[] {
-    return [...this.specs.keys()];
+    return [...this.specs.keys(), ...this.segmentSpecs.keys()];
   }
 
   /** Stop for good: SIGTERM, SIGKILL after the grace period, socket file removed. */
@@ -170,6 +206,16 @@ export class PooledWorker implements Executor {
         const error = toServingError(err);
         if (error.code === 'UNAVAILABLE') throw error; // the worker died again; keep the spec for the next try
         this.specs.delete(spec.key);
+        this.events.emit('session-reload-failed', { id: this.id, key: spec.key, error });
+      }
+    }
+    for (const spec of [...this.segmentSpecs.values()]) {
+      try {
+        await client.loadSegments(spec);
+      } catch (err) {
+        const error = toServingError(err);
+        if (error.code === 'UNAVAILABLE') throw error;
+        this.segmentSpecs.delete(spec.key);
         this.events.emit('session-reload-failed', { id: this.id, key: spec.key, error });
       }
     }

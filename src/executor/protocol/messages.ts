@@ -2,7 +2,7 @@
 
 import type { ErrorCode } from '../../core/errors.js';
 import { ServingError, isErrorCode } from '../../core/errors.js';
-import type { LoadSpec, LoadedSession } from '../executor.js';
+import type { LoadSpec, LoadedSegments, LoadedSession, SegmentedLoadSpec } from '../executor.js';
 import type { FrameHeader } from './frame-codec.js';
 import type { WorkerAddress } from './worker-address.js';
 
@@ -32,7 +32,38 @@ export interface PingRequest {
   readonly id: number;
 }
 
-export type WorkerRequest = LoadRequest | UnloadRequest | RunRequest | PingRequest;
+export interface LoadSegmentsRequest {
+  readonly type: 'load-segments';
+  readonly id: number;
+  readonly spec: SegmentedLoadSpec;
+}
+
+/** The model inputs ride in the frame payload, for segment 0 only. */
+export interface RunSegmentRequest {
+  readonly type: 'run-segment';
+  readonly id: number;
+  readonly key: string;
+  readonly jobId: string;
+  readonly segmentIndex: number;
+  /** Outputs to return when the last segment has run; empty means all. */
+  readonly outputNames: readonly string[];
+}
+
+export interface DropJobRequest {
+  readonly type: 'drop-job';
+  readonly id: number;
+  readonly key: string;
+  readonly jobId: string;
+}
+
+export type WorkerRequest =
+  | LoadRequest
+  | UnloadRequest
+  | RunRequest
+  | PingRequest
+  | LoadSegmentsRequest
+  | RunSegmentRequest
+  | DropJobRequest;
 
 export interface LoadOkReply {
   readonly type: 'load-ok';
@@ -69,10 +100,57 @@ export interface ErrorReply {
   readonly retryable: boolean;
 }
 
-export type WorkerReply = LoadOkReply | UnloadOkReply | RunOkReply | PingOkReply | ErrorReply;
+export interface LoadSegmentsOkReply {
+  readonly type: 'load-segments-ok';
+  readonly id: number;
+  readonly segments: LoadedSegments;
+}
 
-const REQUEST_TYPES: ReadonlySet<string> = new Set<WorkerRequest['type']>(['load', 'unload', 'run', 'ping']);
-const REPLY_TYPES: ReadonlySet<string> = new Set<WorkerReply['type']>(['load-ok', 'unload-ok', 'run-ok', 'ping-ok', 'error']);
+/** The model outputs ride in the frame payload when `done`. */
+export interface RunSegmentOkReply {
+  readonly type: 'run-segment-ok';
+  readonly id: number;
+  readonly done: boolean;
+  /** Time inside this segment's session.run, in nanoseconds. */
+  readonly computeNs: number;
+}
+
+export interface DropJobOkReply {
+  readonly type: 'drop-job-ok';
+  readonly id: number;
+  /** False when the worker held no such job. */
+  readonly dropped: boolean;
+}
+
+export type WorkerReply =
+  | LoadOkReply
+  | UnloadOkReply
+  | RunOkReply
+  | PingOkReply
+  | LoadSegmentsOkReply
+  | RunSegmentOkReply
+  | DropJobOkReply
+  | ErrorReply;
+
+const REQUEST_TYPES: ReadonlySet<string> = new Set<WorkerRequest['type']>([
+  'load',
+  'unload',
+  'run',
+  'ping',
+  'load-segments',
+  'run-segment',
+  'drop-job',
+]);
+const REPLY_TYPES: ReadonlySet<string> = new Set<WorkerReply['type']>([
+  'load-ok',
+  'unload-ok',
+  'run-ok',
+  'ping-ok',
+  'load-segments-ok',
+  'run-segment-ok',
+  'drop-job-ok',
+  'error',
+]);
 
 /** Narrow a decoded header to a request; both ends are ours, so only the discriminant is checked. */
 export function asWorkerRequest(header: FrameHeader): WorkerRequest {
