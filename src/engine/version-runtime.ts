@@ -21,6 +21,8 @@ import { validateRequest } from './request-validation.js';
 const MAX_ATTEMPTS = 2;
 /** Weight of the newest response time in the flow's moving average (ROMA's estimate). */
 const RESPONSE_ALPHA = 0.2;
+/** Weight of a finished job's measured segment shares in the learned cost shares. */
+const FRACTION_ALPHA = 0.1;
 
 interface Pending extends BatchItem {
   readonly req: InferRequest;
@@ -63,6 +65,8 @@ interface SegmentJob {
   readonly batchCostMs: number;
   readonly rows: number;
   computeNs: number;
+  /** Measured time of each segment run so far, ns. */
+  readonly segmentNs: number[];
   readonly dispatchNs: bigint;
 }
 
@@ -103,6 +107,7 @@ export class VersionRuntime implements Flow {
   private avgResponseMs = 0;
   private retry: Pending[] = [];
   private segments: SegmentPlan | undefined;
+  private fractions: number[] = [];
   /** The segmented job in progress on each executor (by scheduler id). */
   private readonly jobs = new Map<string, SegmentJob>();
   private jobSeq = 0;
@@ -245,6 +250,19 @@ export class VersionRuntime implements Flow {
   /** Run batches segment by segment (graph segments of bounded cost) so the executor can switch models between them. */
   enableSegments(plan: SegmentPlan): void {
     this.segments = plan;
+    this.fractions = [...plan.costFractions];
+  }
+
+  /** Each segment's share of the model's time: starts from the segmenter's estimate, then follows measured runs. */
+  get segmentFractions(): readonly number[] {
+    return this.fractions;
+  }
+
+  /** Moves the cost shares toward what the segments of a finished job measured. */
+  private learnFractions(segmentNs: readonly number[]): void {
+    const total = segmentNs.reduce((a, b) => a + b, 0);
+    if (total <= 0 || segmentNs.length !== this.fractions.length) return;
+    this.fractions = this.fractions.map((f, i) => f + FRACTION_ALPHA * ((segmentNs[i] as number) / total - f));
   }
 
   get segmentCount(): number {
@@ -265,7 +283,7 @@ export class VersionRuntime implements Flow {
   }
 
   private fraction(segment: number): number {
-    return this.segments?.costFractions[segment] ?? 1;
+    return this.segments === undefined ? 1 : (this.fractions[segment] ?? 0);
   }
 
   private viewOf(items: Iterable<Pending>, nowMs: number, nextCostMs: number, inProgress: boolean): FlowView | undefined {
@@ -313,7 +331,7 @@ export class VersionRuntime implements Flow {
     for (const p of items) p.attempts += 1;
     const plan = this.segments;
     if (plan !== undefined && supportsSegments(scheduler.executor)) {
-      const newJob: SegmentJob = { id: `${this.key}/${++this.jobSeq}`, items, next: 0, running: false, batchCostMs: costMs, rows, computeNs: 0, dispatchNs: process.hrtime.bigint() };
+      const newJob: SegmentJob = { id: `${this.key}/${++this.jobSeq}`, items, next: 0, running: false, batchCostMs: costMs, rows, computeNs: 0, segmentNs: [], dispatchNs: process.hrtime.bigint() };
       this.jobs.set(scheduler.id, newJob);
       return { kind: 'unit', unit: { costMs: costMs * this.fraction(0), run: () => this.executeSegment(scheduler, newJob) } };
     }
@@ -331,6 +349,7 @@ export class VersionRuntime implements Flow {
       const inputs = job.next === 0 ? concatInputs(job.items.map((p) => p.req.inputs), this.o.inputs.map((s) => s.name)) : [];
       const res = await ex.runSegment(plan.key, job.id, job.next, inputs, this.outputNamesOf(job.items));
       job.computeNs += res.computeNs;
+      job.segmentNs.push(res.computeNs);
       job.next += 1;
       if (deviceUnit.hasSubscribers) {
         deviceUnit.publish({ executor: sched.id, model: this.o.model, tenant: (job.items[0] as Pending).ctx.tenant, computeNs: res.computeNs });
@@ -338,6 +357,7 @@ export class VersionRuntime implements Flow {
       if (res.done) {
         finished = true;
         this.jobs.delete(sched.id);
+        this.learnFractions(job.segmentNs);
         this.complete(job.items, res.outputs, job.computeNs, job.dispatchNs, 0);
       }
     } catch (e) {

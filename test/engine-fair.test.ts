@@ -1,0 +1,117 @@
+// The fair policy end to end inside the engine: a profiled model is cut into graph segments, run segment by segment
+// (switching between models at boundaries), and answers exactly like the whole model.
+
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import diagnostics from 'node:diagnostics_channel';
+import { systemClock } from '../src/core/clock.js';
+import type { InferRequest } from '../src/core/inference.js';
+import { deviceSwitch } from '../src/engine/channels.js';
+import { Engine, type EngineLogger } from '../src/engine/engine.js';
+import type { ExecutorPool } from '../src/engine/executor-pool.js';
+import { schedulingPolicy } from '../src/engine/scheduling-policy.js';
+import { InProcessExecutor } from '../src/executor/in-process-executor.js';
+import type { ModelProfile } from '../src/profiler/profile.js';
+import { DEFAULT_VERSION_POLICY, type ModelConfig } from '../src/repository/model-config.js';
+import type { RepositoryModel } from '../src/repository/model-repository.js';
+import { findZooEntry } from '../src/repository/zoo/zoo-catalog.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'tessera-engine-fair-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const logs: string[] = [];
+const logger: EngineLogger = { info: (_o, m) => logs.push(m ?? ''), warn: (o, m) => logs.push(`${m ?? ''} ${JSON.stringify(o)}`), error: () => undefined };
+
+function zooModel(name: string): RepositoryModel {
+  const entry = findZooEntry(name);
+  assert.ok(entry, `zoo has ${name}`);
+  const path = join(dir, name, '1', 'model.onnx');
+  mkdirSync(join(dir, name, '1'), { recursive: true });
+  writeFileSync(path, entry.build());
+  const config: ModelConfig = { name, source: 'none', instance: { kind: 'auto' }, versionPolicy: DEFAULT_VERSION_POLICY };
+  return { name, dir: join(dir, name), config, versions: [{ version: 1, path }], warnings: [] };
+}
+
+/** A profile saying one run takes `ms`, so a 2 ms quantum asks for several segments. */
+function profile(model: string, ms: number): ModelProfile {
+  return {
+    model,
+    version: '1',
+    executorKind: 'cpu',
+    createdAt: new Date(0).toISOString(),
+    loadMs: 1,
+    memGrowthBytes: 0,
+    points: [],
+    fit: { fixedMs: ms, perItemMs: 0, serialFraction: 1, medianRelError: 0, maxRelError: 0 },
+  };
+}
+
+function image(seed: number): InferRequest['inputs'] {
+  const data = new Float32Array(3 * 224 * 224).map((_, i) => Math.sin(i * 0.001 + seed));
+  return [{ name: 'input', datatype: 'FP32', shape: [1, 3, 224, 224], data }];
+}
+
+async function makeEngine(policy: string, executor: InProcessExecutor, models: RepositoryModel[]): Promise<Engine> {
+  const pool: ExecutorPool = { executors: () => [executor], isAvailable: () => true, onChange: () => undefined, stop: async () => undefined };
+  const engine = new Engine({
+    repository: { scan: async () => models, get: async (n) => models.find((m) => m.name === n) },
+    pool,
+    clock: systemClock,
+    logger,
+    serverVersion: 'test',
+    policy: schedulingPolicy(policy),
+    profiles: { profiles: async (m) => [profile(m, 20)], background: () => [], versionReady: () => undefined },
+    defaults: {
+      intraOpThreads: 1,
+      maxBatchSize: 4,
+      maxQueueDelayUs: 0,
+      maxQueueLength: 100,
+      unavailableTimeoutMs: 5000,
+      maxBatchesInFlight: 2,
+      segmentQuantumMs: 2,
+      segmentDir: join(dir, 'segments'),
+    },
+  });
+  await engine.start({ loadAll: true });
+  return engine;
+}
+
+test('under the fair policy a profiled model runs in segments and answers exactly like the whole model', async () => {
+  const models = [zooModel('squeezenet1.1'), zooModel('mobilenetv2-0.5')];
+  const whole = await makeEngine('tessera', new InProcessExecutor('whole'), models);
+  const fairExecutor = new InProcessExecutor('fair');
+  const fair = await makeEngine('fair', fairExecutor, models);
+  await new Promise((r) => setTimeout(r, 10));
+  // Profiles arrive asynchronously after load; wait until both versions are segmented.
+  for (let i = 0; i < 200 && logs.filter((l) => l === 'model segmented for fair sharing').length < 2; i++) await new Promise((r) => setTimeout(r, 25));
+  assert.equal(logs.filter((l) => l === 'model segmented for fair sharing').length, 2, logs.join('\n'));
+  assert.ok(fairExecutor.loadedKeys().some((k) => k.endsWith('#seg')));
+
+  let switches = 0;
+  const onSwitch = (): void => {
+    switches += 1;
+  };
+  diagnostics.subscribe(deviceSwitch.name as string, onSwitch);
+  try {
+    const requests = [0, 1, 2, 3].flatMap((seed) => [
+      { model: 'squeezenet1.1', inputs: image(seed) },
+      { model: 'mobilenetv2-0.5', inputs: image(seed + 10) },
+    ]);
+    const [expected, actual] = await Promise.all([Promise.all(requests.map((r) => whole.infer(r))), Promise.all(requests.map((r) => fair.infer(r)))]);
+    actual.forEach((res, i) => {
+      const want = expected[i]?.outputs[0]?.data as Float32Array;
+      const got = res.outputs[0]?.data as Float32Array;
+      assert.equal(got.length, want.length);
+      for (let k = 0; k < got.length; k++) assert.ok(Math.abs((got[k] as number) - (want[k] as number)) <= 1e-4 + 1e-4 * Math.abs(want[k] as number), `output ${k} of request ${i}`);
+    });
+    // Two models each cut into several segments: the executor switched between them more often than once per request.
+    assert.ok(switches > requests.length, `switches: ${switches}`);
+  } finally {
+    diagnostics.unsubscribe(deviceSwitch.name as string, onSwitch);
+    await whole.drain(1000);
+    await fair.drain(1000);
+  }
+});
