@@ -23,6 +23,14 @@ class FakeEngine implements EngineApi {
     throw new ServingError('NOT_FOUND', 'no profiles in the fake engine');
   }
 
+  async inferApp(_tenant: string, app: string, request: Omit<InferRequest, 'model'>): Promise<InferResponse> {
+    return this.infer({ ...request, model: app });
+  }
+
+  async inferTask(task: string, request: Omit<InferRequest, 'model'>): Promise<InferResponse> {
+    return this.infer({ ...request, model: task });
+  }
+
   lastRequest: InferRequest | undefined;
   readonly loaded = new Set(['add', 'identity', 'broken']);
   readonly known = new Set(['add', 'identity', 'broken', 'cold']);
