@@ -6,6 +6,8 @@ import type { MeasuredCase } from './measure-case.js';
 import type { ProfiledModel } from './profile-models.js';
 import type { CasePredictions } from './predictions.js';
 import type { OverheadProbe } from './probe-overhead.js';
+import type { ModelCalibration } from './calibrate-server.js';
+import { calibrationSummary } from './calibration-measurements.js';
 import { ANALYTIC_MODE, type ServerMode, type ValidationCase } from './validation-cases.js';
 import { COMMAND, type ValidationDocs } from './validation-docs.js';
 import {
@@ -14,6 +16,7 @@ import {
   type ValidationRow,
   analyticVsSim,
   median,
+  stabilityAgreement,
   rowErrors,
   summarizeErrors,
   summaryTable,
@@ -46,6 +49,7 @@ export interface ReportInput {
   readonly runs: readonly {
     readonly mode: ServerMode;
     readonly overheads: readonly OverheadProbe[];
+    readonly calibration?: readonly ModelCalibration[];
     readonly cases: readonly {
       readonly c: ValidationCase;
       readonly measured: MeasuredCase;
@@ -90,7 +94,8 @@ export function buildValidationReport(input: ReportInput): ValidationReport {
   const rows: ValidationRow[] = input.runs.flatMap((run) =>
     run.cases.flatMap(({ c, measured, predictions }) =>
       measured.perModel.map((m, i) => {
-        const meas = { meanMs: m.meanMs, p95Ms: m.p95Ms, completed: m.completed, failed: m.failed, skipped: m.skipped };
+        const saturated = measured.perModel.some((x) => x.skipped > 0);
+        const meas = { meanMs: m.meanMs, p95Ms: m.p95Ms, completed: m.completed, failed: m.failed, skipped: m.skipped, saturated };
         const analytic = predictions.analytic[i] ?? null;
         const sim = predictions.sim[i] ?? null;
         return { mode: run.mode, models: c.models, utilisation: c.utilisation, model: m.model, ratePerS: m.ratePerS, measured: meas, analytic, sim, errors: rowErrors(meas, analytic, sim), server: m.server };
@@ -142,27 +147,39 @@ export function buildValidationReport(input: ReportInput): ValidationReport {
     return { model, ms: round(median(gaps) ?? Number.NaN) };
   });
   const saturated = cases.filter((c) => c.skipped > 0);
+  const stability = stabilityAgreement(rows);
   const overheadTail = input.runs.flatMap((r) => r.overheads.map((o) => ({ mode: r.mode, model: o.model, p95MinusMeanMs: round(o.clientP95Ms - o.clientMeanMs) })));
+  const profiles = input.profiled.map((p) => p.profile);
+  const calibration = input.runs.map((r) => ({ mode: r.mode, models: r.calibration === undefined ? [] : calibrationSummary(profiles, input.threads, r.calibration) }));
+  const calibrated = calibration.every((c) => c.models.length > 0);
   const diagnostics = {
     dispatchRoundTripMs: dispatchRoundTrip,
     saturatedCases: saturated.map((c) => ({ mode: c.mode, models: c.models, utilisation: c.utilisation, skipped: c.skipped, measuredUtilisation: c.measuredUtilisation })),
+    stability,
     overheadTail,
   };
   const diagnosticLines = [
-    `Per batch, the server holds a model's instance this long beyond session.run even at u=${lowest} (batch assembly, worker round trip, front-end turnaround; median over cases): ${dispatchRoundTrip.map((d) => `${d.model} ${d.ms.toFixed(2)} ms`).join(', ')}. A model runs one batch at a time, so this adds to every batch's occupancy and is in neither model.`,
+    `Per batch, the server holds a model's instance this long beyond session.run at u=${lowest} (batch assembly, worker round trip, front-end turnaround, waiting behind other models' batches; median over cases): ${dispatchRoundTrip.map((d) => `${d.model} ${d.ms.toFixed(2)} ms`).join(', ')}.`,
     saturated.length === 0
       ? 'The open-loop generator never had to skip an arrival.'
       : `The server could not keep up (the generator skipped arrivals at ${input.meta.maxInFlight} in flight) in ${saturated.length} of ${cases.length} cases: ${saturated.map((c) => `${c.mode} ${c.models.join(' + ')} u=${c.utilisation} (session.run utilisation ${c.measuredUtilisation})`).join('; ')}.`,
-    `The per-request overhead has a tail the constant does not carry: client p95 − mean with nothing queued was ${Math.min(...overheadTail.map((o) => o.p95MinusMeanMs)).toFixed(1)}–${Math.max(...overheadTail.map((o) => o.p95MinusMeanMs)).toFixed(1)} ms.`,
+    `Overload verdicts (a case the server did not keep up with vs. a model predicted unstable), of ${stability.rows} rows: ${stability.measuredSaturated} measured saturated; analytic unstable ${stability.analyticUnstable}, agreeing on ${stability.analyticAgree}; simulator unstable ${stability.simUnstable}, agreeing on ${stability.simAgree}. A model predicted unstable in a case the server kept up with counts as a 100% error; one the server did not keep up with is left out of the error medians.`,
   ];
   const meanOf = (xs: readonly number[]): number => (xs.length === 0 ? Number.NaN : xs.reduce((a, b) => a + b, 0) / xs.length);
   const loadGeneratorCores = round(meanOf(cases.map((c) => c.cpu.loadGeneratorCores)));
   const otherCores = round(meanOf(cases.map((c) => c.cpu.otherCores)));
   const notes = [
-    `Service times: each model profiled once through a worker process (1 worker, ${input.threads} intra-op thread(s), batch 1..8); the analytic predictors use the profile's fit (fitted on per-cell p50) and batch-1 scv, the simulator the measured per-batch means and spread.`,
-    'Predictions = queueing + service from the models, plus a fixed per-request overhead per model and mode measured with requests sent one at a time (client latency − profiled batch-1 mean); the same constant is added to mean and p95.',
-    'fcfs = batching off (each request runs alone); fcfs-batching = dynamic batching with max_queue_delay_us 0, max_batch_size 8. In both, each model keeps one batch in flight and the one worker runs what it receives in arrival order.',
-    `Rates: equal utilisation share per model, λ_i = u / (n · S_i) with S_i the profiled batch-1 mean, so Σ λ_i S_i = u.`,
+    `Service times: each model profiled once through a worker process (1 worker, ${input.threads} intra-op thread(s), batch 1..8).`,
+    calibrated
+      ? 'Calibration (per mode, each model alone, before any case): (1) 150 requests one at a time with exponential pauses (nothing queues): client latency mean and variance; (2) a closed loop keeping 4 requests outstanding for 3 s (the server always backlogged): throughput and rows per batch. Occupancy of a batch = profiled latency × (rows / throughput) ÷ profiled latency(rows); the rest of the idle latency (mean and variance) is a delay that does not queue.'
+      : 'Predictions = queueing + service from the models, plus a fixed per-request overhead per model and mode measured with requests sent one at a time (client latency − profiled batch-1 mean); the same constant is added to mean and p95.',
+    calibrated
+      ? 'Analytic = the mode\'s predictor on the calibrated occupancy curve (fit × scale, profile batch-1 scv), plus the delay stage (means and variances add; p95 from the gamma of the sum). Simulator = the same queueing (the server\'s batchers) on the profile\'s points × scale, plus the delay drawn per request (gamma).'
+      : 'The analytic predictors use the profile\'s fit (fitted on per-cell p50) and batch-1 scv, the simulator the measured per-batch means and spread.',
+    'fcfs = batching off (each request runs alone); fcfs-batching = dynamic batching with max_queue_delay_us 0, max_batch_size 8. In both, each model keeps up to 2 batches in flight and the one worker runs what it receives in arrival order.',
+    calibrated
+      ? 'Rates: equal utilisation share per model, λ_i = u / (n · O_i) with O_i the calibrated batch-1 occupancy, so u is the server\'s load as the calibration sees it.'
+      : 'Rates: equal utilisation share per model, λ_i = u / (n · S_i) with S_i the profiled batch-1 mean, so Σ λ_i S_i = u.',
     `Load generator: open-loop Poisson in its own process, ≤ ${input.meta.maxInFlight} requests in flight (arrivals beyond are skipped and counted), binary OIP over HTTP/1.1 keep-alive to 127.0.0.1; mean CPU ${loadGeneratorCores} cores.`,
     `The machine is shared: other processes used ${otherCores} cores on average during the kept windows; a window (or profile sweep) where they used more than ${input.meta.otherCoresLimit} cores was measured once more and the quieter attempt kept (${cases.filter((c) => c.attempts > 1).length} of ${cases.length} cases).`,
     ...input.meta.modesNotInServer.map((m) => `Analytic mode '${m.mode}' is not validated: ${m.why}.`),
@@ -189,6 +206,8 @@ export function buildValidationReport(input: ReportInput): ValidationReport {
     notes,
     profiles: input.profiled.map((p) => profileSummary(p, input.threads)),
     overheads: Object.fromEntries(input.runs.map((r) => [r.mode, r.overheads])),
+    calibration: Object.fromEntries(input.runs.map((r) => [r.mode, r.calibration ?? []])),
+    calibrationSummary: Object.fromEntries(calibration.map((c) => [c.mode, c.models.map((m) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, typeof v === 'number' ? round(v) : v])))])),
     cases,
     rows,
   };
@@ -201,9 +220,18 @@ export function buildValidationReport(input: ReportInput): ValidationReport {
     `${date}, \`${COMMAND}\` (${Math.round(input.meta.wallS / 60)} min), ${input.meta.cores} cores (${input.meta.cpu}), Node ${input.meta.node}; ` +
     `server: ${input.meta.workers} worker × ${input.meta.threads} intra-op thread(s); per case ${input.meta.warmupMs / 1000} s warm-up + ${input.meta.windowS} s window; ` +
     `simulator: ${input.meta.simRequestsPerCase.toLocaleString('en-US')} requests per case; simulator scale check (1M requests, 100 executors): ${round(input.scale.seconds, 1)} s.`;
-  const overheadLines = input.runs.map(
-    (r) => `- ${r.mode}: ${r.overheads.map((o) => `${o.model} ${o.overheadMs.toFixed(2)} ms (S=${o.profiledServiceMs.toFixed(2)} ms)`).join(', ')}`,
-  );
+  const overheadLines = calibrated
+    ? [
+        '| mode | model | profiled run | idle mean ± sd | idle session.run | saturation req/s (rows) | occupancy b=1 | scale | delay mean ± sd | CPU ms/req FE / worker / loadgen |',
+        '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+        ...calibration.flatMap((c) =>
+          c.models.map(
+            (m) =>
+              `| ${c.mode} | ${m.model} | ${m.profiledB1Ms.toFixed(2)} | ${m.idleMeanMs.toFixed(2)} ± ${m.idleStdMs.toFixed(2)} | ${m.idleComputeMs.toFixed(2)} | ${m.saturationPerS.toFixed(0)} (${m.saturationBatchRows.toFixed(2)}) | ${m.occupancyB1Ms.toFixed(2)} | ${m.occupancyScale.toFixed(2)} | ${m.delayMeanMs.toFixed(2)} ± ${m.delayStdMs.toFixed(2)} | ${m.frontEndCpuMsPerRequest.toFixed(2)} / ${m.workerCpuMsPerRequest.toFixed(2)} / ${m.loadGeneratorCpuMsPerRequest.toFixed(2)} |`,
+          ),
+        ),
+      ]
+    : input.runs.map((r) => `- ${r.mode}: ${r.overheads.map((o) => `${o.model} ${o.overheadMs.toFixed(2)} ms (S=${o.profiledServiceMs.toFixed(2)} ms)`).join(', ')}`);
   const docSection = [
     `Measured ${setupLine}`,
     '',
@@ -211,7 +239,7 @@ export function buildValidationReport(input: ReportInput): ValidationReport {
     '',
     consistencyLine,
     '',
-    'What the live server does that neither model has:',
+    'Where the live server departs from the models:',
     '',
     ...diagnosticLines.map((n) => `- ${n}`),
     '',
@@ -219,7 +247,7 @@ export function buildValidationReport(input: ReportInput): ValidationReport {
     '',
     ...notes.map((n) => `- ${n}`),
     '',
-    'Fixed per-request overhead added to every prediction (by mode and model):',
+    calibrated ? 'Calibration (ms unless noted; scale = occupancy ÷ profiled session.run):' : 'Fixed per-request overhead added to every prediction (by mode and model):',
     '',
     ...overheadLines,
     '',

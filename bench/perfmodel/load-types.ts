@@ -27,6 +27,13 @@ export interface SequentialProbeConfig {
   readonly seed: number;
 }
 
+/** Closed loop on one model: `concurrency` requests always outstanding (saturation calibration). */
+export interface SaturationConfig extends MeasureWindow {
+  readonly port: number;
+  readonly model: string;
+  readonly concurrency: number;
+}
+
 export interface StreamResult {
   readonly model: string;
   /** Measured requests sent (sent inside the window). */
@@ -41,6 +48,8 @@ export interface StreamResult {
   readonly meanLatenessMs: number;
   readonly maxLatenessMs: number;
   readonly firstError?: string;
+  /** Every measured latency, µs (only the sequential probe sends them: few requests, exact moments). */
+  readonly samplesUs?: readonly number[];
 }
 
 export interface LoadChildResult {

@@ -15,6 +15,8 @@ export interface OverheadProbe {
   /** Client latency with nothing queued, ms. */
   readonly clientMeanMs: number;
   readonly clientP95Ms: number;
+  /** Variance of the client latency with nothing queued, ms². */
+  readonly clientVarianceMs2: number;
   /** session.run time the worker measured for these requests, ms. */
   readonly serverComputeMs: number;
   /** Admission to answer inside the engine, ms. */
@@ -37,7 +39,7 @@ export async function probeOverhead(
   models: readonly string[],
   serviceMs: (model: string) => number,
   o: ProbeOptions,
-): Promise<OverheadProbe[]> {
+): Promise<{ readonly probes: OverheadProbe[]; readonly childCpuUs: number }> {
   const before = await Promise.all(models.map((m) => fetchStats(server.httpPort, m)));
   const config: SequentialProbeConfig = { port: server.httpPort, models, ...o };
   const child = forkChildTask<null, LoadChildResult>(PROBE_CHILD, config, 'overhead probe');
@@ -48,20 +50,24 @@ export async function probeOverhead(
     child.kill();
   }
   const after = await Promise.all(models.map((m) => fetchStats(server.httpPort, m)));
-  return result.streams.map((s, i) => {
+  const probes = result.streams.map((s, i) => {
     if (s.completed === 0) throw new Error(`overhead probe of ${s.model}: no request succeeded (${s.firstError ?? 'no error'})`);
     const h = LatencyHistogram.fromJSON(s.latency);
     const w = windowStats(before[i] as (typeof before)[number], after[i] as (typeof after)[number]);
     const clientMeanMs = h.summary().meanUs / 1000;
+    const samplesMs = (s.samplesUs ?? []).map((us) => us / 1000);
+    const clientVarianceMs2 = samplesMs.length < 2 ? 0 : samplesMs.reduce((a, x) => a + (x - clientMeanMs) ** 2, 0) / (samplesMs.length - 1);
     return {
       model: s.model,
       requests: s.completed,
       clientMeanMs,
       clientP95Ms: h.percentileUs(0.95) / 1000,
+      clientVarianceMs2,
       serverComputeMs: w.meanComputeMs,
       serverEngineMs: w.meanEngineMs,
       profiledServiceMs: serviceMs(s.model),
       overheadMs: clientMeanMs - serviceMs(s.model),
     };
   });
+  return { probes, childCpuUs: result.cpuUs };
 }

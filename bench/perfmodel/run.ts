@@ -13,7 +13,9 @@ import { simulate } from '../../src/sim/simulator.js';
 import { repoRoot } from '../lib/repo-root.js';
 import { type MeasuredCase, measureCase } from './measure-case.js';
 import { prepareZoo, writeModeRepository } from './mode-repository.js';
-import { type OverheadProbe, probeOverhead } from './probe-overhead.js';
+import type { OverheadProbe } from './probe-overhead.js';
+import { type ModelCalibration, calibrateServer } from './calibrate-server.js';
+import { measurementsOf, occupancyB1Ms } from './calibration-measurements.js';
 import { predictCase } from './predict-case.js';
 import { type ProfiledModel, profileModels } from './profile-models.js';
 import { type ServerProcess, startServerProcess } from './server-process.js';
@@ -34,18 +36,22 @@ import { writeValidationDocs } from './validation-docs.js';
 const WORKERS = 1;
 /** Intra-op threads: one, so the second core is left to the front end and the load generator (see docs). */
 const DEFAULT_THREADS = 1;
-const DEFAULT_WINDOW_S = 15;
+const DEFAULT_WINDOW_S = 13;
 const WARMUP_MS = 2_000;
 const QUICK_WINDOW_S = 5;
 /** Open loop: an arrival is never delayed, only skipped (and counted) if this many requests are outstanding. */
 const MAX_IN_FLIGHT = 64;
 const PROBE = { requests: 150, warmupRequests: 10, meanThinkMs: 10 } as const;
+/** Saturation calibration per model: more requests outstanding than the instance's 2 batches in flight. */
+const SATURATION = { concurrency: 4, warmupMs: 1_000, durationMs: 3_000 } as const;
+/** A calibration run disturbed by other processes is repeated, at most this many runs in all. */
+const CALIBRATION_ATTEMPTS = 2;
 const SIM_REQUESTS = 100_000;
 /**
  * The machine is shared: a case (or a profile sweep) during which other processes used more than this many cores is
  * measured once more and the quieter attempt kept.
  */
-const OTHER_CORES_LIMIT = 0.25;
+const DEFAULT_OTHER_CORES_LIMIT = 0.25;
 /** An analytic prediction that takes longer than this is reported as missing (the predictor runs in a child). */
 const ANALYTIC_TIMEOUT_MS = 20_000;
 const SEED = 7;
@@ -59,14 +65,25 @@ const { values: args } = parseArgs({
     'no-docs': { type: 'boolean', default: false },
     /** Skip the measurements: predict from the raw file an earlier run wrote. */
     'from-raw': { type: 'string' },
+    /** Short runs while developing: a subset of the matrix, e.g. --modes fcfs --sets 0 --utilisations 0.2,0.5,0.8. */
+    modes: { type: 'string' },
+    /** Where perfmodel.json and perfmodel-raw.json go; default bench/results. */
+    'results-dir': { type: 'string' },
+    sets: { type: 'string' },
+    utilisations: { type: 'string' },
+    /** Other processes' cores above which a window is measured again (default 0.25). */
+    'other-cores-limit': { type: 'string' },
   },
 });
+const OTHER_CORES_LIMIT = Number(args['other-cores-limit'] ?? DEFAULT_OTHER_CORES_LIMIT);
 const t0Ms = performance.now();
 const log = (m: string): void => void process.stderr.write(`[${((performance.now() - t0Ms) / 1000).toFixed(0)} s] ${m}\n`);
 
 interface ModeRun {
   readonly mode: ServerMode;
   readonly overheads: OverheadProbe[];
+  /** Each model alone on this mode's server, before its cases (absent in raw files of older runs). */
+  readonly calibration?: ModelCalibration[];
   readonly cases: { readonly c: ValidationCase; readonly measured: MeasuredCase; readonly attempts: number; readonly otherCoresAttempts: number[] }[];
 }
 
@@ -93,6 +110,7 @@ interface RawRun {
   readonly threads: number;
   readonly windowS: number;
   readonly utilisations: readonly number[];
+  readonly modelSets?: readonly (readonly string[])[];
   readonly loadAverageStart: readonly number[];
   readonly loadAverageEnd: readonly number[];
   readonly profiled: ProfiledModel[];
@@ -100,12 +118,32 @@ interface RawRun {
   readonly modeRuns: ModeRun[];
 }
 
-async function measureAll(threads: number, quick: boolean, windowS: number): Promise<RawRun> {
+interface Matrix {
+  readonly modes: readonly ServerMode[];
+  readonly sets: readonly (readonly string[])[];
+  readonly utilisations: readonly number[];
+}
+
+function matrixFromArgs(quick: boolean): Matrix {
+  const list = (v: string | undefined): string[] | undefined => v?.split(',').map((x) => x.trim()).filter((x) => x.length > 0);
+  const modes = list(args.modes) ?? SERVER_MODES;
+  for (const m of modes) if (!SERVER_MODES.includes(m as ServerMode)) throw new Error(`--modes: unknown mode '${m}' (${SERVER_MODES.join(', ')})`);
+  const sets = (list(args.sets) ?? MODEL_SETS.map((_, i) => String(i))).map((i) => {
+    const set = MODEL_SETS[Number(i)];
+    if (set === undefined) throw new Error(`--sets: no model set ${i} (0..${MODEL_SETS.length - 1})`);
+    return set;
+  });
+  const utilisations = list(args.utilisations)?.map(Number) ?? (quick ? QUICK_UTILISATIONS : UTILISATIONS);
+  if (utilisations.some((u) => !(u > 0 && u < 1))) throw new Error('--utilisations must lie in (0, 1)');
+  return { modes: modes as ServerMode[], sets, utilisations };
+}
+
+async function measureAll(threads: number, quick: boolean, windowS: number, matrix: Matrix): Promise<RawRun> {
   const stateDir = args['state-dir'] ?? join(tmpdir(), 'tessera-bench-state');
   const zooDir = join(stateDir, 'zoo');
   const runDir = await mkdtemp(join(tmpdir(), 'tessera-perfmodel-'));
-  const models = allModels();
-  const utilisations = quick ? QUICK_UTILISATIONS : UTILISATIONS;
+  const models = allModels(matrix.sets);
+  const { utilisations } = matrix;
   const startedAt = new Date();
   const loadAverageStart = loadavg();
 
@@ -122,20 +160,27 @@ async function measureAll(threads: number, quick: boolean, windowS: number): Pro
     log(`perfmodel: preparing ${models.join(', ')} in ${zooDir}`);
     await prepareZoo(zooDir, models);
     profiled = await profileModels(models, zooDir, runDir, threads, OTHER_CORES_LIMIT, (label) => log(`perfmodel: ${label}`));
-    const serviceMs = serviceB1Ms(profiled.map((p) => p.profile), threads);
+    const profiles = profiled.map((p) => p.profile);
+    const serviceMs = serviceB1Ms(profiles, threads);
     log('perfmodel: timing the simulator scale check (1M requests, 100 executors)');
     scale = timeScaleCheck();
-    const cases = validationCases(SERVER_MODES, MODEL_SETS, utilisations, serviceMs);
+    const total = matrix.modes.length * matrix.sets.length * utilisations.length;
     let done = 0;
-    for (const mode of SERVER_MODES) {
+    for (const mode of matrix.modes) {
       const repository = await writeModeRepository(join(runDir, `repo-${mode}`), zooDir, models, mode);
-      progress.update(done, cases.length, `start tessera (${mode})`);
+      progress.update(done, total, `start tessera (${mode})`);
       server = await startServerProcess({ repository, stateDir: join(runDir, `state-${mode}`), workers: WORKERS, threads });
-      progress.update(done, cases.length, `overhead probe (${mode})`);
-      const overheads = await probeOverhead(server, models, serviceMs, { ...PROBE, seed: SEED });
-      const run: ModeRun = { mode, overheads, cases: [] };
-      for (const c of cases.filter((x) => x.mode === mode)) {
-        progress.update(done, cases.length, `${mode} ${c.models.join('+')} u=${c.utilisation}`);
+      progress.update(done, total, `calibration (${mode})`);
+      const calibrationOptions = { probe: { ...PROBE, seed: SEED }, saturation: SATURATION, otherCoresLimit: OTHER_CORES_LIMIT, maxAttempts: CALIBRATION_ATTEMPTS };
+      const calibration = await calibrateServer(server, models, serviceMs, calibrationOptions, (m) => log(`perfmodel: ${m}`));
+      const overheads = calibration.map((c) => c.idle);
+      // Utilisation u means Σ λ_i × (calibrated batch-1 occupancy of i) = u: the server's own load, not session.run's.
+      const measurements = measurementsOf(calibration);
+      const occupancy = (model: string): number => occupancyB1Ms(profiles, threads, model, measurements);
+      const cases = validationCases([mode], matrix.sets, utilisations, occupancy);
+      const run: ModeRun = { mode, overheads, calibration, cases: [] };
+      for (const c of cases) {
+        progress.update(done, total, `${mode} ${c.models.join('+')} u=${c.utilisation}`);
         const options = { warmupMs: WARMUP_MS, durationMs: windowS * 1000, maxInFlight: MAX_IN_FLIGHT, seed: SEED + done };
         let measured = await measureCase(server, c, options);
         const otherCoresAttempts = [measured.cpu.otherCores];
@@ -152,7 +197,7 @@ async function measureAll(threads: number, quick: boolean, windowS: number): Pro
       await server.stop();
       server = undefined;
     }
-    progress.update(done, cases.length, 'done');
+    progress.update(done, total, 'done');
   } finally {
     progress.stop();
     await server?.stop();
@@ -165,6 +210,7 @@ async function measureAll(threads: number, quick: boolean, windowS: number): Pro
     threads,
     windowS,
     utilisations,
+    modelSets: matrix.sets,
     loadAverageStart,
     loadAverageEnd: loadavg(),
     profiled,
@@ -180,12 +226,13 @@ async function main(): Promise<void> {
   const windowS = Number(args['window-s'] ?? (quick ? QUICK_WINDOW_S : DEFAULT_WINDOW_S));
   if (!(windowS > 0)) throw new Error('--window-s must be > 0');
   const root = repoRoot();
-  const rawFile = join(root, 'bench', 'results', 'perfmodel-raw.json');
+  const resultsDir = args['results-dir'] ?? join(root, 'bench', 'results');
+  const rawFile = join(resultsDir, 'perfmodel-raw.json');
   const fromRaw = args['from-raw'];
   let raw: RawRun;
   if (fromRaw === undefined) {
-    raw = await measureAll(threads, quick, windowS);
-    await mkdir(join(root, 'bench', 'results'), { recursive: true });
+    raw = await measureAll(threads, quick, windowS, matrixFromArgs(quick));
+    await mkdir(resultsDir, { recursive: true });
     await writeFile(rawFile, `${JSON.stringify(raw)}\n`);
   } else {
     raw = JSON.parse(await readFile(fromRaw, 'utf8')) as RawRun;
@@ -197,7 +244,8 @@ async function main(): Promise<void> {
   const predicted = [];
   for (const run of raw.modeRuns) {
     const overheadMs = Object.fromEntries(run.overheads.map((o) => [o.model, o.overheadMs]));
-    const setup = { profiles, threads: raw.threads, overheadMs, simRequests: SIM_REQUESTS, seed: SEED };
+    const calibration = run.calibration === undefined ? {} : { calibration: measurementsOf(run.calibration) };
+    const setup = { profiles, threads: raw.threads, overheadMs, ...calibration, simRequests: SIM_REQUESTS, seed: SEED };
     const cases = [];
     for (const x of run.cases) cases.push({ ...x, predictions: await predictCase(x.c, setup, ANALYTIC_TIMEOUT_MS) });
     predicted.push({ ...run, cases });
@@ -224,15 +272,16 @@ async function main(): Promise<void> {
       maxInFlight: MAX_IN_FLIGHT,
       simRequestsPerCase: SIM_REQUESTS,
       utilisations: raw.utilisations,
-      modelSets: MODEL_SETS,
+      modelSets: raw.modelSets ?? MODEL_SETS,
       modesNotInServer: MODES_NOT_IN_SERVER,
       otherCoresLimit: OTHER_CORES_LIMIT,
     },
   });
-  const outFile = join(root, 'bench', 'results', 'perfmodel.json');
-  await mkdir(join(root, 'bench', 'results'), { recursive: true });
+  const outFile = join(resultsDir, 'perfmodel.json');
+  await mkdir(resultsDir, { recursive: true });
   await writeFile(outFile, `${JSON.stringify(report.json, null, 2)}\n`);
-  if (args['no-docs'] !== true && !raw.quick) {
+  const partial = (raw.modelSets ?? MODEL_SETS).length < MODEL_SETS.length || raw.modeRuns.length < SERVER_MODES.length;
+  if (args['no-docs'] !== true && !raw.quick && !partial) {
     const written = await writeValidationDocs(root, report.docs);
     log(`perfmodel: wrote ${written.doc} (Validation) and the README block`);
   }

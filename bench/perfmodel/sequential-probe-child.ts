@@ -18,6 +18,7 @@ childTaskEntry<SequentialProbeConfig, LoadChildResult>(async (c, ctx) => {
   for (const model of c.models) {
     const body = await client.bodyFor(model);
     const hist = new LatencyHistogram();
+    const samplesUs: number[] = [];
     let failed = 0;
     let firstError: string | undefined;
     for (let i = 0; i < c.warmupRequests + c.requests; i++) {
@@ -25,8 +26,11 @@ childTaskEntry<SequentialProbeConfig, LoadChildResult>(async (c, ctx) => {
       const sentMs = performance.now();
       const outcome = await client.infer(model, body);
       if (i < c.warmupRequests) continue;
-      if (outcome.ok) hist.record((performance.now() - sentMs) * 1000);
-      else {
+      if (outcome.ok) {
+        const us = (performance.now() - sentMs) * 1000;
+        hist.record(us);
+        samplesUs.push(us);
+      } else {
         failed += 1;
         firstError ??= outcome.error;
       }
@@ -40,6 +44,7 @@ childTaskEntry<SequentialProbeConfig, LoadChildResult>(async (c, ctx) => {
       latency: hist.toJSON(),
       meanLatenessMs: 0,
       maxLatenessMs: 0,
+      samplesUs,
       ...(firstError === undefined ? {} : { firstError }),
     });
   }

@@ -28,7 +28,7 @@ export const QUICK_UTILISATIONS: readonly number[] = [0.1, 0.8];
 export interface ValidationCase {
   readonly mode: ServerMode;
   readonly models: readonly string[];
-  /** Σ λ_i · S_i, with S_i the profiled batch-1 mean. */
+  /** Σ λ_i · S_i, with S_i the batch-1 time `ratesFor` was given (the run uses the calibrated occupancy). */
   readonly utilisation: number;
   /** Requests per second of each model, in `models` order. */
   readonly ratesPerS: readonly number[];
@@ -41,7 +41,8 @@ export function allModels(sets: readonly (readonly string[])[] = MODEL_SETS): st
 
 /**
  * Equal utilisation share per model: λ_i = u / (n · S_i), so Σ λ_i S_i = u. `serviceMs(model)` is the batch-1
- * service mean; the batching mode uses the same rates (batches only lower the work actually done).
+ * time that defines utilisation (the run passes the calibrated occupancy of one request); in the batching mode
+ * batches only lower the work actually done.
  */
 export function ratesFor(models: readonly string[], utilisation: number, serviceMs: (model: string) => number): number[] {
   return models.map((m) => (utilisation * 1000) / (models.length * serviceMs(m)));

@@ -2,10 +2,10 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type ValidationRow, median, relativeError, rowErrors, summarizeErrors, summaryTable, targetsMet, validationTable } from './validation-report.js';
+import { type ValidationRow, median, relativeError, rowErrors, stabilityAgreement, summarizeErrors, summaryTable, targetsMet, validationTable } from './validation-report.js';
 
-function row(model: string, measuredMeanMs: number, analyticMeanMs: number | null, simMeanMs: number): ValidationRow {
-  const measured = { meanMs: measuredMeanMs, p95Ms: 2 * measuredMeanMs, completed: 100, failed: 0, skipped: 0 };
+function row(model: string, measuredMeanMs: number, analyticMeanMs: number | null, simMeanMs: number, saturated = false): ValidationRow {
+  const measured = { meanMs: measuredMeanMs, p95Ms: 2 * measuredMeanMs, completed: 100, failed: 0, skipped: saturated ? 5 : 0, saturated };
   const analytic = analyticMeanMs === null ? null : { meanMs: analyticMeanMs, p95Ms: 2 * analyticMeanMs };
   const sim = { meanMs: simMeanMs, p95Ms: 2 * simMeanMs };
   return { mode: 'fcfs', models: ['a', 'b'], utilisation: 0.4, model, ratePerS: 10, measured, analytic, sim, errors: rowErrors(measured, analytic, sim) };
@@ -29,8 +29,16 @@ describe('validation report', () => {
     assert.equal(median([null]), null);
   });
 
+  it('counts a predicted overload as a full miss when the server kept up, and leaves it out when it did not', () => {
+    assert.equal(row('a', 10, null, 10).errors.analyticMean, 1);
+    assert.equal(row('a', 10, null, 10, true).errors.analyticMean, null);
+    assert.ok(Math.abs((row('a', 10, 30, 10, true).errors.analyticMean as number) - 2) < 1e-12);
+    const agreement = stabilityAgreement([row('a', 10, null, 10, true), row('b', 10, null, 10), row('c', 10, 12, 10)]);
+    assert.deepEqual(agreement, { rows: 3, measuredSaturated: 1, analyticUnstable: 2, analyticAgree: 2, simUnstable: 0, simAgree: 2 });
+  });
+
   it('summarises each error column over all rows and judges the targets', () => {
-    const rows = [row('a', 10, 10.5, 10.1), row('b', 20, null, 21), row('c', 10, 13, 10.4)];
+    const rows = [row('a', 10, 10.5, 10.1), row('b', 20, null, 21, true), row('c', 10, 13, 10.4)];
     const s = summarizeErrors(rows);
     assert.equal(s.rows, 3);
     assert.ok(Math.abs((s.analytic_mean_median_abs_err as number) - 0.175) < 1e-12);

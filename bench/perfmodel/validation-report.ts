@@ -10,10 +10,18 @@ export interface MeasuredLatency {
   readonly completed: number;
   readonly failed: number;
   readonly skipped: number;
+  /**
+   * The open-loop generator had to skip arrivals during this case (any model): the server did not keep up, so the
+   * measured latency belongs to an overloaded queue, not to the offered rates.
+   */
+  readonly saturated?: boolean;
 }
 
 export interface RowErrors {
-  /** |predicted − measured| / measured; null where there is no prediction or no measurement. */
+  /**
+   * |predicted − measured| / measured. No prediction (the model says overloaded) counts as a 100 % error when the
+   * server kept up, and as no error (null: agreement, nothing to compare) when it did not; null without a measurement.
+   */
   readonly analyticMean: number | null;
   readonly analyticP95: number | null;
   readonly simMean: number | null;
@@ -57,12 +65,42 @@ export function median(values: readonly (number | null)[]): number | null {
   return n % 2 === 1 ? (s[(n - 1) / 2] as number) : ((s[n / 2 - 1] as number) + (s[n / 2] as number)) / 2;
 }
 
+/** A predicted overload the server did not show is a miss (1); one it did show is agreement (null). */
+const UNSTABLE_MISS = 1;
+
 export function rowErrors(measured: MeasuredLatency, analytic: LatencyPrediction | null, sim: LatencyPrediction | null): RowErrors {
+  const err = (p: LatencyPrediction | null, pick: (x: LatencyPrediction | MeasuredLatency) => number): number | null => {
+    if (p !== null) return relativeError(pick(p), pick(measured));
+    return measured.saturated === true || !(pick(measured) > 0) ? null : UNSTABLE_MISS;
+  };
   return {
-    analyticMean: relativeError(analytic?.meanMs, measured.meanMs),
-    analyticP95: relativeError(analytic?.p95Ms, measured.p95Ms),
-    simMean: relativeError(sim?.meanMs, measured.meanMs),
-    simP95: relativeError(sim?.p95Ms, measured.p95Ms),
+    analyticMean: err(analytic, (x) => x.meanMs),
+    analyticP95: err(analytic, (x) => x.p95Ms),
+    simMean: err(sim, (x) => x.meanMs),
+    simP95: err(sim, (x) => x.p95Ms),
+  };
+}
+
+/** How often the predictors' stable/overloaded verdict matched whether the server kept up. */
+export interface StabilityAgreement {
+  readonly rows: number;
+  /** Rows of cases where the server did not keep up. */
+  readonly measuredSaturated: number;
+  readonly analyticUnstable: number;
+  readonly analyticAgree: number;
+  readonly simUnstable: number;
+  readonly simAgree: number;
+}
+
+export function stabilityAgreement(rows: readonly ValidationRow[]): StabilityAgreement {
+  const sat = (r: ValidationRow): boolean => r.measured.saturated === true;
+  return {
+    rows: rows.length,
+    measuredSaturated: rows.filter(sat).length,
+    analyticUnstable: rows.filter((r) => r.analytic === null).length,
+    analyticAgree: rows.filter((r) => (r.analytic === null) === sat(r)).length,
+    simUnstable: rows.filter((r) => r.sim === null).length,
+    simAgree: rows.filter((r) => (r.sim === null) === sat(r)).length,
   };
 }
 

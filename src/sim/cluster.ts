@@ -29,6 +29,17 @@ export interface SimPlacement {
   readonly batching?: SimBatching;
   /** Most requests queued in the batcher; more are rejected. Default: the cluster's maxQueueLength. */
   readonly maxQueueLength?: number;
+  /**
+   * A delay outside the executor added to each request's latency (front end, HTTP, reply): it does not queue and
+   * takes no executor time. Gamma with this mean and scv; default none.
+   */
+  readonly delay?: SimDelay;
+}
+
+/** Mean (ms) and squared coefficient of variation of a per-request delay. */
+export interface SimDelay {
+  readonly meanMs: number;
+  readonly scv: number;
 }
 
 export interface SimCluster {
@@ -84,7 +95,7 @@ function parseExecutor(value: unknown, path: string): SimExecutor {
 
 function parsePlacement(value: unknown, path: string): SimPlacement {
   const o = asObject(value, path);
-  onlyKeys(o, path, ['model', 'version', 'executors', 'threads', 'batching', 'maxQueueLength']);
+  onlyKeys(o, path, ['model', 'version', 'executors', 'threads', 'batching', 'maxQueueLength', 'delay']);
   const executors = asArray(o['executors'], `${path}.executors`).map((id, j) => asString(id, `${path}.executors[${j}]`));
   if (executors.length === 0) invalid(`${path}.executors`, 'needs at least one executor id');
   return {
@@ -94,7 +105,14 @@ function parsePlacement(value: unknown, path: string): SimPlacement {
     ...(o['threads'] === undefined ? {} : { threads: asNumber(o['threads'], `${path}.threads`, { min: 1, integer: true }) }),
     ...(o['batching'] === undefined || o['batching'] === null ? {} : { batching: parseBatching(o['batching'], `${path}.batching`) }),
     ...(o['maxQueueLength'] === undefined ? {} : { maxQueueLength: asNumber(o['maxQueueLength'], `${path}.maxQueueLength`, { min: 1, integer: true }) }),
+    ...(o['delay'] === undefined || o['delay'] === null ? {} : { delay: parseDelay(o['delay'], `${path}.delay`) }),
   };
+}
+
+function parseDelay(value: unknown, path: string): SimDelay {
+  const o = asObject(value, path);
+  onlyKeys(o, path, ['meanMs', 'scv']);
+  return { meanMs: asNumber(o['meanMs'], `${path}.meanMs`, { min: 0 }), scv: asNumber(o['scv'] ?? 0, `${path}.scv`, { min: 0 }) };
 }
 
 function parseBatching(value: unknown, path: string): SimBatching {

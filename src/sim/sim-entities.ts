@@ -81,11 +81,13 @@ export class SimModel {
     readonly name: string,
     readonly batcher: Batcher<SimRequest>,
     readonly maxQueueLength: number,
+    /** Draws the placement's delay outside the executor (front end, reply), ms; absent: none. */
+    private readonly delayMs?: () => number,
   ) {}
 
   recordDone(r: SimRequest, nowMs: number): void {
     if (!r.measured) return;
-    const latencyMs = nowMs - r.enqueuedAtMs;
+    const latencyMs = nowMs - r.enqueuedAtMs + (this.delayMs === undefined ? 0 : this.delayMs());
     this.completed += 1;
     this.queueMsSum += r.dispatchedAtMs - r.enqueuedAtMs;
     this.latency.record(latencyMs);

@@ -200,3 +200,20 @@ test('inputs that do not fit together fail with the offending field named', () =
     message: /options\.warmupMs/,
   });
 });
+
+test('a placement delay adds to every response without touching the queue', () => {
+  const run = (delay?: { meanMs: number; scv: number }): SimResult =>
+    simulate(
+      oneExecutor([{ model: 'a', executors: ['e0'], ...(delay === undefined ? {} : { delay }) }]),
+      { streams: [{ model: 'a', arrival: { kind: 'poisson', ratePerS: 300 } }] },
+      [syntheticProfile({ model: 'a', fixedMs: 2, scv: 0.3 })],
+      { durationMs: 60_000, warmupMs: 1000, seed: 5 },
+    );
+  const plain = model(run(), 'a');
+  const constant = model(run({ meanMs: 5, scv: 0 }), 'a');
+  near(constant.latency.meanMs, plain.latency.meanMs + 5, 1e-9, 'mean with a constant 5 ms delay');
+  assert.equal(constant.meanQueueMs, plain.meanQueueMs);
+  const variable = model(run({ meanMs: 5, scv: 1 }), 'a');
+  near(variable.latency.meanMs, plain.latency.meanMs + 5, 0.02, 'mean with an exponential 5 ms delay');
+  assert.ok(variable.latency.p99Ms > constant.latency.p99Ms);
+});

@@ -6,9 +6,10 @@ import type { ModelProfile } from '../profiler/profile.js';
 import { DynamicBatcher } from '../scheduler/batchers/dynamic-batcher.js';
 import { SingleBatcher } from '../scheduler/batchers/single-batcher.js';
 import { createArrivals } from './arrivals.js';
-import { DEFAULT_MAX_QUEUE_LENGTH, type SimCluster, type SimPlacement } from './cluster.js';
+import { DEFAULT_MAX_QUEUE_LENGTH, type SimCluster, type SimDelay, type SimPlacement } from './cluster.js';
 import { EventQueue } from './event-queue.js';
 import { invalid } from './input-fields.js';
+import { type UniformSource, gammaMeanScv } from './random-variates.js';
 import { ServiceTimeSampler, type ServiceTimeOptions } from './service-time.js';
 import {
   ARRIVAL,
@@ -61,7 +62,7 @@ export function simulate(cluster: SimCluster, workload: Workload, profiles: read
 
   const executors = new Map(cluster.executors.map((e) => [e.id, new SimExecutorState(e.id, e.kind, e.cores, rng(`executor/${e.id}`))]));
   const models = new Map<string, SimModel>();
-  cluster.placements.forEach((p, i) => models.set(p.model, buildModel(p, i, cluster, executors, profiles, options.service ?? {})));
+  cluster.placements.forEach((p, i) => models.set(p.model, buildModel(p, i, cluster, executors, profiles, options.service ?? {}, rng(`delay/${p.model}`))));
 
   workload.streams.forEach((s, i) => {
     const where = `workload.streams[${i}]`;
@@ -215,10 +216,11 @@ function buildModel(
   executors: ReadonlyMap<string, SimExecutorState>,
   profiles: readonly ModelProfile[],
   service: ServiceTimeOptions,
+  delayRng: UniformSource,
 ): SimModel {
   const where = `cluster.placements[${index}]`;
   const batcher = p.batching === undefined ? new SingleBatcher<SimRequest>() : new DynamicBatcher<SimRequest>(p.batching);
-  const model = new SimModel(p.model, batcher, p.maxQueueLength ?? cluster.maxQueueLength ?? DEFAULT_MAX_QUEUE_LENGTH);
+  const model = new SimModel(p.model, batcher, p.maxQueueLength ?? cluster.maxQueueLength ?? DEFAULT_MAX_QUEUE_LENGTH, delaySampler(p.delay, delayRng));
   const samplers = new Map<string, ServiceTimeSampler>();
   p.executors.forEach((id, j) => {
     const executor = executors.get(id);
@@ -230,6 +232,13 @@ function buildModel(
     model.instances.push({ model, executor, sampler, busy: false });
   });
   return model;
+}
+
+/** A placement's per-request delay: gamma with its mean and scv (constant when the scv is 0); undefined for none. */
+function delaySampler(delay: SimDelay | undefined, rng: UniformSource): (() => number) | undefined {
+  if (delay === undefined || delay.meanMs <= 0) return undefined;
+  const { meanMs, scv } = delay;
+  return scv > 0 ? () => gammaMeanScv(rng, meanMs, scv) : () => meanMs;
 }
 
 function findProfile(p: SimPlacement, where: string, kind: string, profiles: readonly ModelProfile[]): ModelProfile {

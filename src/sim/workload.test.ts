@@ -38,7 +38,7 @@ test('parseCluster accepts executors, placements with batching, and defaults lef
     ],
     placements: [
       { model: 'a', executors: ['c0', 'g0'], threads: 2, batching: { maxBatchSize: 8, maxQueueDelayMs: 1, preferredBatchSizes: [4] } },
-      { model: 'b', version: '2', executors: ['c0'], maxQueueLength: 10 },
+      { model: 'b', version: '2', executors: ['c0'], maxQueueLength: 10, delay: { meanMs: 2.5, scv: 0.4 } },
     ],
     switchCostMs: 0.5,
   };
@@ -53,6 +53,8 @@ test('parseCluster errors name the offending field', () => {
   bad({ executors: [...ex, ...ex], placements: [] }, /^cluster\.executors\[1\]\.id: duplicate/);
   bad({ executors: ex, placements: [{ model: 'a', executors: ['zz'] }] }, /^cluster\.placements\[0\]\.executors\[0\]: no executor with id 'zz'/);
   bad({ executors: ex, placements: [{ model: 'a', executors: ['c0'], batching: { maxBatchSize: 0 } }] }, /batching\.maxBatchSize: expected a number >= 1/);
+  bad({ executors: ex, placements: [{ model: 'a', executors: ['c0'], delay: { meanMs: -1 } }] }, /^cluster\.placements\[0\]\.delay\.meanMs: expected a number >= 0/);
+  bad({ executors: ex, placements: [{ model: 'a', executors: ['c0'], delay: { meanMs: 1, sd: 1 } }] }, /^cluster\.placements\[0\]\.delay/);
   bad(
     {
       executors: ex,

@@ -1,0 +1,67 @@
+// Calibrates a profiled model to the live server: per-batch occupancy from a saturation run, and the leftover of an
+// idle request's latency as a pure-delay stage. Measurements come from runs separate from any validated load point.
+
+import { ServingError } from '../core/errors.js';
+import type { DelayStage } from './delay-stage.js';
+import type { LatencyCurve } from './types.js';
+
+/** What the calibration runs measured for one model on the live server, alone. */
+export interface ServedModelMeasurements {
+  /** Client latency of requests sent one at a time (nothing queued): mean (ms) and variance (ms²). */
+  readonly idleMeanMs: number;
+  readonly idleVarianceMs2: number;
+  /** Requests per second completed while the model alone kept the server backlogged (closed loop, saturation). */
+  readonly saturationThroughputPerS: number;
+  /** Mean rows per batch during the saturation run (1 without batching). */
+  readonly saturationBatchRows: number;
+}
+
+export interface ServedModelCalibration {
+  /** Served occupancy of a batch ÷ its profiled session.run latency (1 = the server adds nothing to a run). */
+  readonly occupancyScale: number;
+  /** Occupancy of a one-row batch, ms. */
+  readonly occupancyB1Ms: number;
+  /** The idle latency that is not occupancy: mean = idle mean − batch-1 occupancy, variance likewise (both ≥ 0). */
+  readonly delay: DelayStage;
+  /** True when the idle mean was below the batch-1 occupancy and the delay mean was clamped to 0. */
+  readonly delayClamped: boolean;
+}
+
+const positive = (v: number): boolean => Number.isFinite(v) && v > 0;
+
+/**
+ * Model: the server is one FCFS station whose occupancy per batch is the profiled latency of that batch times
+ * occupancyScale = (rows / throughput at saturation) ÷ profiledMs(rows); what else an idle request sees (HTTP,
+ * parsing, the reply, the load generator) is a delay that does not queue. `profiledMs(rows)` is the profile's batch
+ * latency (its fit or its measured points; fractional rows allowed) and `serviceScv` the spread of one run.
+ */
+export function calibrateServedModel(profiledMs: (rows: number) => number, serviceScv: number, m: ServedModelMeasurements): ServedModelCalibration {
+  const ok =
+    positive(m.idleMeanMs) &&
+    Number.isFinite(m.idleVarianceMs2) &&
+    m.idleVarianceMs2 >= 0 &&
+    positive(m.saturationThroughputPerS) &&
+    Number.isFinite(m.saturationBatchRows) &&
+    m.saturationBatchRows >= 1 &&
+    Number.isFinite(serviceScv) &&
+    serviceScv >= 0;
+  if (!ok) throw new ServingError('INVALID_ARGUMENT', `perfmodel: calibration needs positive finite measurements (got ${JSON.stringify(m)}, scv ${serviceScv})`);
+  const atRows = profiledMs(m.saturationBatchRows);
+  const atOne = profiledMs(1);
+  if (!positive(atRows) || !positive(atOne)) throw new ServingError('INVALID_ARGUMENT', `perfmodel: the profile gives ${atOne} ms (1 row), ${atRows} ms (${m.saturationBatchRows} rows)`);
+  const occupancyScale = (1000 * m.saturationBatchRows) / m.saturationThroughputPerS / atRows;
+  const occupancyB1Ms = occupancyScale * atOne;
+  const meanMs = m.idleMeanMs - occupancyB1Ms;
+  return {
+    occupancyScale,
+    occupancyB1Ms,
+    delay: { meanMs: Math.max(0, meanMs), varianceMs2: Math.max(0, m.idleVarianceMs2 - serviceScv * occupancyB1Ms * occupancyB1Ms) },
+    delayClamped: meanMs < 0,
+  };
+}
+
+/** The curve times a factor (fixed and per-item parts; the parallel fraction is unchanged). */
+export function scaleLatencyCurve(curve: LatencyCurve, factor: number): LatencyCurve {
+  if (!(Number.isFinite(factor) && factor > 0)) throw new ServingError('INVALID_ARGUMENT', `perfmodel: scale factor must be finite and > 0 (got ${factor})`);
+  return { fixedMs: curve.fixedMs * factor, perItemMs: curve.perItemMs * factor, serialFraction: curve.serialFraction };
+}
