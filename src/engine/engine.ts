@@ -148,7 +148,9 @@ export class Engine implements EngineApi {
         selector,
         clock: this.o.clock,
         isAvailable: () => this.o.pool.isAvailable(executor.id),
-        maxUnitsInFlight: this.o.defaults.maxBatchesInFlight,
+        // The fair arbiter decides every unit at the moment the executor frees up: a unit queued inside the worker
+        // ahead of time would let a long model's next segment jump a short model whose segment is still running.
+        maxUnitsInFlight: this.policy.selector === 'wfq' ? 1 : this.o.defaults.maxBatchesInFlight,
         onSwitch: (_from, _to, intervalMs) => {
           if (deviceSwitch.hasSubscribers) deviceSwitch.publish({ executor: executor.id, intervalMs });
         },
@@ -484,7 +486,12 @@ export class Engine implements EngineApi {
     this.lifecycle.begin(m.name, version);
     const executors = this.chooseExecutors(m.config);
     const providers = m.config.instance.kind === 'gpu' ? ['cuda', 'cpu'] : ['cpu'];
-    const options = { intraOpThreads: m.config.instance.intraOpThreads ?? this.o.defaults.intraOpThreads, executionProviders: providers };
+    const options = {
+      intraOpThreads: m.config.instance.intraOpThreads ?? this.o.defaults.intraOpThreads,
+      executionProviders: providers,
+      // Under the fair arbiter models take turns on the same cores: spinning threads would steal the next one's.
+      ...(this.policy.selector === 'wfq' ? { allowSpinning: false } : {}),
+    };
     const t0 = this.o.clock.nowMs();
     const settled = await Promise.allSettled(executors.map((e) => e.load({ key, path, options })));
     const failed = settled.find((r) => r.status === 'rejected');
@@ -570,7 +577,7 @@ export class Engine implements EngineApi {
     const segKey = `${key}#seg`;
     const paths = await writeSegmentFiles(join(dir, model, String(version)), key, segmented);
     await Promise.all(
-      executors.map((e) => (supportsSegments(e) ? e.loadSegments({ key: segKey, paths, options: { intraOpThreads: lv.threads, executionProviders: ['cpu'] } }) : undefined)),
+      executors.map((e) => (supportsSegments(e) ? e.loadSegments({ key: segKey, paths, options: { intraOpThreads: lv.threads, executionProviders: ['cpu'], allowSpinning: false } }) : undefined)),
     );
     // The version may have been unloaded while the segments loaded.
     if (this.loaded.get(model)?.get(version) !== lv) {

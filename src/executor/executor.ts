@@ -9,6 +9,8 @@ export interface SessionOptions {
   readonly intraOpThreads: number;
   /** onnxruntime execution providers in preference order, e.g. ['cpu'] or ['cuda', 'cpu']. */
   readonly executionProviders?: readonly string[];
+  /** Let idle intra-op threads spin between runs (onnxruntime's default: true). */
+  readonly allowSpinning?: boolean;
 }
 
 export interface LoadSpec {

@@ -25,6 +25,9 @@ export async function openSession(path: string, options: SessionOptions): Promis
       intraOpNumThreads: options.intraOpThreads,
       executionProviders: options.executionProviders ?? DEFAULT_EXECUTION_PROVIDERS,
       graphOptimizationLevel: 'all',
+      // Idle intra-op threads spin by default; when sessions take turns on the same cores (graph segments, fair
+      // sharing) the spinning threads of one steal the cores of the next, so spinning can be switched off.
+      ...(options.allowSpinning === false ? { extra: { session: { intra_op: { allow_spinning: '0' } } } } : {}),
     });
   } catch (err) {
     throw new ServingError('INVALID_ARGUMENT', `cannot load '${path}': ${(err as Error).message}`, { cause: err });
