@@ -1,21 +1,19 @@
 // The Executor contract, run against every implementation: in-process, a worker over a socket, a pooled worker.
 
 import assert from 'node:assert/strict';
-import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
+import { type DirectWorker, startDirectWorker } from './helpers/direct-worker.js';
 import type { Tensor } from '../src/core/tensor.js';
 import type { Executor, LoadSpec } from '../src/executor/executor.js';
 import { InProcessExecutor } from '../src/executor/in-process-executor.js';
-import { WorkerClient } from '../src/executor/worker-client.js';
+import type { WorkerClient } from '../src/executor/worker-client.js';
 import { WorkerPool } from '../src/executor/worker-pool.js';
 import { GraphBuilder } from '../src/onnx/graph-builder.js';
 import { buildTinyAdd } from '../src/repository/zoo/tiny-add.js';
 
-const WORKER_MAIN = fileURLToPath(new URL('../src/executor/worker-main.js', import.meta.url));
 const READY_TIMEOUT_MS = 20_000;
 
 /** sum = a + b and diff = a - b, to select outputs from. */
@@ -152,21 +150,13 @@ describe('InProcessExecutor', () => {
 });
 
 describe('WorkerClient talking to a worker process over a Unix socket', () => {
-  let child: ChildProcess;
+  let worker: DirectWorker;
   let client: WorkerClient;
   before(async () => {
-    const socketPath = join(dir, 'direct.sock');
-    child = fork(WORKER_MAIN, ['--socket', socketPath], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    await new Promise<void>((resolve, reject) => {
-      child.once('message', () => resolve());
-      child.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
-    });
-    client = await WorkerClient.connect('direct', { path: socketPath });
+    worker = await startDirectWorker(join(dir, 'direct.sock'));
+    client = worker.client;
   });
-  after(async () => {
-    await client.close();
-    child.kill('SIGKILL');
-  });
+  after(() => worker.stop());
   executorContract(() => client);
 
   it('rejects calls once the connection is closed, with UNAVAILABLE retryable', async () => {

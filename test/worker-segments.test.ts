@@ -3,17 +3,16 @@
 // cleanly, and do not survive a worker crash.
 
 import assert from 'node:assert/strict';
-import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
+import { type DirectWorker, startDirectWorker } from './helpers/direct-worker.js';
 import type { Tensor } from '../src/core/tensor.js';
 import type { Executor, SegmentExecutor, SegmentedLoadSpec } from '../src/executor/executor.js';
 import { InProcessExecutor } from '../src/executor/in-process-executor.js';
-import { WorkerClient } from '../src/executor/worker-client.js';
+import type { WorkerClient } from '../src/executor/worker-client.js';
 import { type PooledWorker, WorkerPool } from '../src/executor/worker-pool.js';
 import { GraphBuilder } from '../src/onnx/graph-builder.js';
 import { SeededRandom } from '../src/onnx/seeded-random.js';
@@ -21,7 +20,6 @@ import { writeSegmentFiles } from '../src/onnx/segment-files.js';
 import { segmentModel } from '../src/onnx/segment-graph.js';
 import { findZooEntry } from '../src/repository/zoo/zoo-catalog.js';
 
-const WORKER_MAIN = fileURLToPath(new URL('../src/executor/worker-main.js', import.meta.url));
 const READY_TIMEOUT_MS = 20_000;
 const ABS_TOLERANCE = 1e-4;
 const REL_TOLERANCE = 1e-4;
@@ -198,21 +196,13 @@ describe('InProcessExecutor running segments', () => {
 });
 
 describe('WorkerClient running segments in a worker process', () => {
-  let child: ChildProcess;
+  let worker: DirectWorker;
   let client: WorkerClient;
   before(async () => {
-    const socketPath = join(dir, 'direct.sock');
-    child = fork(WORKER_MAIN, ['--socket', socketPath], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    await new Promise<void>((resolve, reject) => {
-      child.once('message', () => resolve());
-      child.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
-    });
-    client = await WorkerClient.connect('direct', { path: socketPath });
+    worker = await startDirectWorker(join(dir, 'direct.sock'));
+    client = worker.client;
   });
-  after(async () => {
-    await client.close();
-    child.kill('SIGKILL');
-  });
+  after(() => worker.stop());
   segmentContract(() => client);
 
   it('remembers the segmented specs it loaded, for reloading', () => {

@@ -1,7 +1,7 @@
 // Runs every experiment point of one policy on its own server: each model alone, equal weights, 1:2:4, head-of-line.
 
 import type { LoadArrival } from '../../src/loadgen/index.js';
-import { type LoggedServe, startLoggedServe } from './logged-serve.js';
+import { type ServeProcess, startServeProcess } from '../lib/serve-process.js';
 import { type Experiment, type FairnessPolicy, type FairnessSettings, LARGE_MODEL, MODELS, SMALL_MODEL, WEIGHTS, policyServeArgs } from './fairness-config.js';
 import { type PointFlow, type PointMeasurement, measurePoint, registerApps } from './measure-point.js';
 
@@ -47,7 +47,7 @@ export async function runPolicy(policy: FairnessPolicy, o: PolicyRunOptions): Pr
   const s = o.settings;
   const serveArgs = [...policyServeArgs(policy, s), ...o.extraArgs];
   o.log(`${policy}: starting tessera serve ${serveArgs.join(' ')}`);
-  const server = await startLoggedServe(['--repository', o.repository, '--state-dir', o.stateDir, ...serveArgs]);
+  const server = await startServeProcess(['--no-grpc', '--repository', o.repository, '--state-dir', o.stateDir, ...serveArgs]);
   try {
     const segments = policy === 'fair' ? await awaitSegments(server, o.log) : {};
     await registerApps(server.httpPort, [
@@ -93,7 +93,7 @@ function arrivalText(a: LoadArrival): string {
 }
 
 /** Waits until the server logged, for every model, that it was segmented or why not. */
-async function awaitSegments(server: LoggedServe, log: (m: string) => void): Promise<Record<string, number>> {
+async function awaitSegments(server: ServeProcess, log: (m: string) => void): Promise<Record<string, number>> {
   const entries = await server.waitForLogs((e) => e.msg === SEGMENTED || e.msg === NOT_SEGMENTED, MODELS.length, SEGMENT_TIMEOUT_MS);
   const segments: Record<string, number> = {};
   for (const e of entries) {

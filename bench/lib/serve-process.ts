@@ -6,6 +6,13 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { childPids } from './proc-stats.js';
 
+/** One JSON log line of the server (pino). */
+export interface LogEntry {
+  readonly level?: number;
+  readonly msg?: string;
+  readonly [key: string]: unknown;
+}
+
 export interface ServeProcess {
   readonly pid: number;
   readonly httpPort: number;
@@ -13,6 +20,10 @@ export interface ServeProcess {
   readonly grpcPort: number | undefined;
   /** Current worker process ids (a crashed worker comes back with a new one). */
   workerPids(): number[];
+  /** Every JSON log line so far. */
+  readonly logs: readonly LogEntry[];
+  /** Resolves with the first `count` entries matching, or with those seen when `timeoutMs` passes or the server exits. */
+  waitForLogs(match: (e: LogEntry) => boolean, count: number, timeoutMs: number): Promise<LogEntry[]>;
   /** SIGTERM (graceful drain), SIGKILL if it lingers. */
   stop(): Promise<void>;
 }
@@ -24,6 +35,7 @@ const LOG_TAIL_LINES = 20;
 const CLI_MAIN = new URL('../../src/cli/main.js', import.meta.url);
 /** Worker processes are recognised by their entry script in the command line. */
 const WORKER_ENTRY = 'worker-main';
+const POLL_MS = 100;
 
 async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
@@ -39,6 +51,7 @@ export async function startServeProcess(args: readonly string[]): Promise<ServeP
   const argv = [fileURLToPath(CLI_MAIN), 'serve', '--host', '127.0.0.1', '--http-port', '0', '--no-profile', ...args];
   const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
   const tail: string[] = [];
+  const logs: LogEntry[] = [];
   const keep = (line: string): void => {
     tail.push(line);
     if (tail.length > LOG_TAIL_LINES) tail.shift();
@@ -50,10 +63,11 @@ export async function startServeProcess(args: readonly string[]): Promise<ServeP
     createInterface({ input: child.stdout }).on('line', (line) => {
       keep(line);
       try {
-        const entry = JSON.parse(line) as { msg?: string; http?: number; grpc?: number };
-        if (entry.msg === 'tessera is serving' && entry.http !== undefined) {
+        const entry = JSON.parse(line) as LogEntry;
+        logs.push(entry);
+        if (entry.msg === 'tessera is serving' && typeof entry['http'] === 'number') {
           clearTimeout(timer);
-          resolve({ http: entry.http, grpc: entry.grpc });
+          resolve({ http: entry['http'], grpc: typeof entry['grpc'] === 'number' ? entry['grpc'] : undefined });
         }
       } catch {
         // not a JSON log line (e.g. a progress bar): ignore
@@ -64,7 +78,17 @@ export async function startServeProcess(args: readonly string[]): Promise<ServeP
     throw e;
   });
   const pid = child.pid ?? -1;
+  const waitForLogs = async (match: (e: LogEntry) => boolean, count: number, timeoutMs: number): Promise<LogEntry[]> => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = logs.filter(match);
+      if (found.length >= count || Date.now() >= deadline || child.exitCode !== null) return found.slice(0, count);
+      await new Promise((r) => setTimeout(r, POLL_MS));
+    }
+  };
   return {
+    logs,
+    waitForLogs,
     pid,
     httpPort: ports.http,
     grpcPort: ports.grpc,

@@ -14,7 +14,7 @@ import { type PointWindow, runPoint } from './load-point.js';
 import { type OverloadResult, overloadPhase } from './overload-phase.js';
 import { profileVariants, variantCosts } from './profile-variants.js';
 import { SLO_APPS, SLO_MODELS } from './slo-apps.js';
-import { writeSloRepository } from './slo-repository.js';
+import { writeZooRepository } from '../lib/zoo-repository.js';
 import { type SloRow, sloRow } from './slo-rows.js';
 import { type SloServer, type SloServerOptions, pendingRequests, registerApp, startSloServer, waitDrained } from './slo-server.js';
 import { formatSloTable, maxLoadAtTarget, overloadComparison } from './slo-summary.js';
@@ -137,7 +137,7 @@ async function main(): Promise<void> {
   let costs: ReturnType<typeof variantCosts>;
   try {
     step(`zoo and repository (${SLO_MODELS.join(', ')})`);
-    const repository = await writeSloRepository(join(runDir, 'repository'), join(stateRoot, 'zoo'), SLO_MODELS);
+    const repository = await writeZooRepository(join(runDir, 'repository'), join(stateRoot, 'zoo'), SLO_MODELS);
 
     step('profiling the variants');
     costs = variantCosts(await profileVariants(repository, stateDir, SLO_MODELS, THREADS, s.profile), THREADS);
