@@ -38,7 +38,7 @@ import type { ExecutorPool } from './executor-pool.js';
 import { ExecutorScheduler } from './executor-scheduler.js';
 import { ModelStats } from './model-stats.js';
 import { type ModelSignature, modelSignature } from './model-signature.js';
-import { type InferContext, contextFromParameters, defaultContext } from './request-context.js';
+import { type InferContext, contextFromParameters, defaultContext, minAccuracyFromParameters } from './request-context.js';
 import { type SchedulingPolicy, schedulingPolicy } from './scheduling-policy.js';
 import { type PendingRequest, VersionRuntime } from './version-runtime.js';
 
@@ -262,18 +262,10 @@ export class Engine implements EngineApi {
   inferTask(task: string, request: Omit<InferRequest, 'model'>, options: TaskInferOptions = {}): Promise<InferResponse> {
     const now = this.o.clock.nowMs();
     let ctx: InferContext;
-    let minAccuracy = 0;
+    let minAccuracy: number;
     try {
-      const p = request.parameters;
-      const acc = p?.['tessera.min_accuracy'];
-      if (acc !== undefined) {
-        const n = typeof acc === 'string' ? Number(acc) : acc;
-        if (typeof n !== 'number' || !Number.isFinite(n) || n < 0 || n > 1) {
-          throw new ServingError('INVALID_ARGUMENT', `parameter 'tessera.min_accuracy' must be a number in [0, 1], got ${JSON.stringify(acc)}`);
-        }
-        minAccuracy = n;
-      }
-      ctx = contextFromParameters(p, now, { ...defaultContext(), tenant: options.tenant ?? defaultContext().tenant });
+      minAccuracy = minAccuracyFromParameters(request.parameters);
+      ctx = contextFromParameters(request.parameters, now, { ...defaultContext(), tenant: options.tenant ?? defaultContext().tenant });
     } catch (e) {
       return Promise.reject(toServingError(e));
     }

@@ -69,3 +69,14 @@ export function contextFromParameters(params: Parameters | undefined, nowMs: num
     priority: priority === undefined || priority === 0 ? base.priority : priority - 1,
   };
 }
+
+/** The `tessera.min_accuracy` parameter of a task request (0..1; 0 when absent). */
+export function minAccuracyFromParameters(params: Parameters | undefined): number {
+  const acc = params?.['tessera.min_accuracy'];
+  if (acc === undefined) return 0;
+  const n = typeof acc === 'string' ? Number(acc) : acc;
+  if (typeof n !== 'number' || !Number.isFinite(n) || n < 0 || n > 1) {
+    throw new ServingError('INVALID_ARGUMENT', `parameter 'tessera.min_accuracy' must be a number in [0, 1], got ${JSON.stringify(acc)}`);
+  }
+  return n;
+}

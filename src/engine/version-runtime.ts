@@ -169,9 +169,12 @@ export class VersionRuntime implements Flow {
     let v: ReturnType<typeof validateRequest>;
     let deadlineAtMs = ctx.deadlineAtMs;
     const now = this.o.clock.nowMs();
+    /** Label of the refusal for metrics, set before each throw below. */
+    let refusal = 'invalid';
     try {
       v = validateRequest(req, this.o.inputs, this.o.outputs, this.o.maxBatchSize);
       if (this.o.batcher.size >= this.o.maxQueueLength) {
+        refusal = 'queue_full';
         throw new ServingError('RESOURCE_EXHAUSTED', `queue of model '${this.o.model}' is full (${this.o.maxQueueLength} requests)`, {
           retryAfterMs: Math.max(1, Math.ceil(this.backlogMs() / Math.max(1, this.o.schedulers.length))),
         });
@@ -186,6 +189,7 @@ export class VersionRuntime implements Flow {
           overload: ctx.overload,
         });
         if (d.kind === 'reject') {
+          refusal = 'admission';
           throw new ServingError('RESOURCE_EXHAUSTED', `request rejected by admission control (${d.reason}): ${d.detail}`, { retryAfterMs: d.retryAfterMs });
         }
         // Best effort: it runs, but after every request that can still make its deadline.
@@ -194,7 +198,7 @@ export class VersionRuntime implements Flow {
     } catch (e) {
       const err = toServingError(e);
       this.o.stats.recordFailure(0);
-      this.publishDone(ctx, err.code, 0, 0, 0, err.code === 'RESOURCE_EXHAUSTED' ? (err.message.includes('admission') ? 'admission' : 'queue_full') : 'invalid');
+      this.publishDone(ctx, err.code, 0, 0, 0, refusal);
       return Promise.reject(err);
     }
     return new Promise<InferResponse>((resolve, reject) => {
