@@ -20,7 +20,7 @@ function candidates(): VariantCandidate[] {
     maxBatchSize: i % 4 === 0 ? 0 : 16,
     cores: 1 + (i % 2),
     instances: 1 + (i % 2),
-    backlogMs: 7 * i,
+    waitMs: 7 * i,
     queuedRequests: i,
   }));
 }

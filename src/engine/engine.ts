@@ -272,8 +272,9 @@ export class Engine implements EngineApi {
     return this.routeAndInfer(task, minAccuracy, request, ctx);
   }
 
-  /** Variants of a task, with what the router needs to know about each. */
-  taskCandidates(task: string): VariantCandidate[] {
+  /** Variants of a task, with what the router needs to know about each for a request due at `deadlineAtMs`. */
+  taskCandidates(task: string, deadlineAtMs = Infinity): VariantCandidate[] {
+    const now = this.o.clock.nowMs();
     const out: VariantCandidate[] = [];
     for (const [name, m] of this.models) {
       if (m.config.task !== task) continue;
@@ -291,7 +292,7 @@ export class Engine implements EngineApi {
           maxBatchSize: rt.maxBatchSize,
           cores: lv.threads,
           instances: rt.instanceCount,
-          backlogMs: rt.backlogMs() + rt.executorIds.reduce((a, id) => a + (this.schedulers.get(id)?.busyMs ?? 0), 0),
+          waitMs: rt.waitMs(now, deadlineAtMs),
           queuedRequests: rt.load,
         });
       }
@@ -300,7 +301,7 @@ export class Engine implements EngineApi {
   }
 
   private routeAndInfer(task: string, minAccuracy: number, request: Omit<InferRequest, 'model'>, ctx: InferContext): Promise<InferResponse> {
-    const candidates = this.taskCandidates(task);
+    const candidates = this.taskCandidates(task, ctx.deadlineAtMs);
     if (candidates.length === 0) {
       const known = [...this.models.values()].some((m) => m.config.task === task);
       return Promise.reject(new ServingError(known ? 'UNAVAILABLE' : 'NOT_FOUND', known ? `no variant of task '${task}' is ready` : `unknown task '${task}'`));

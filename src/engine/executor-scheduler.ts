@@ -47,6 +47,8 @@ export class ExecutorScheduler {
   private lastSwitchMs = 0;
   /** Predicted cost of the units sent and not yet finished, ms. */
   private inFlightCostMs = 0;
+  /** When the oldest unfinished unit started (or the previous one finished, if later): units run one after another. */
+  private busySinceMs = 0;
 
   constructor(private readonly o: ExecutorSchedulerOptions) {}
 
@@ -62,9 +64,13 @@ export class ExecutorScheduler {
     return !this.down && this.o.isAvailable();
   }
 
-  /** Predicted executor time of the units already sent to it, ms. */
-  get busyMs(): number {
-    return this.inFlightCostMs;
+  /**
+   * Predicted ms until the executor has finished every unit sent to it: their predicted cost less the time the
+   * executor has spent on them. A unit already past its prediction counts as finishing now.
+   */
+  remainingBusyMs(nowMs: number): number {
+    if (this.inFlight === 0) return 0;
+    return Math.max(0, this.inFlightCostMs - (nowMs - this.busySinceMs));
   }
 
   /** Predicted queued work of every hosted flow except `self` that is due no later than `deadlineAtMs`, ms. */
@@ -137,12 +143,14 @@ export class ExecutorScheduler {
       this.lastFlow = key;
       this.lastSwitchMs = nowMs;
     }
+    if (this.inFlight === 0) this.busySinceMs = nowMs;
     this.inFlight += 1;
     this.inFlightCostMs += unit.costMs;
     void unit.run().finally(() => {
       this.inFlight -= 1;
       this.inFlightCostMs -= unit.costMs;
       if (this.inFlight === 0) this.inFlightCostMs = 0;
+      else this.busySinceMs = this.o.clock.nowMs();
       this.pump();
     });
   }

@@ -7,6 +7,7 @@ import type { InferRequest, InferResponse, TensorSpec } from '../core/inference.
 import type { Tensor } from '../core/tensor.js';
 import { supportsSegments } from '../executor/executor.js';
 import { admit } from '../scheduler/admission.js';
+import { startAfterMs } from '../scheduler/wait-estimate.js';
 import type { BatchItem, Batcher } from '../scheduler/batcher.js';
 import type { FlowView } from '../scheduler/flow-selector.js';
 import { concatInputs, splitOutputs } from './batch-assembly.js';
@@ -180,12 +181,14 @@ export class VersionRuntime implements Flow {
         });
       }
       if (this.o.admission && Number.isFinite(deadlineAtMs) && this.o.cost.known) {
+        const busy = this.executorBusyMs(now);
         const d = admit({
           nowMs: now,
           deadlineAtMs,
           serviceMs: this.predictBatchMs(v.rows),
-          backlogMs: this.sharedBacklogMs(deadlineAtMs),
-          executors: Math.max(1, this.o.schedulers.filter((s) => s.usable).length),
+          backlogMs: this.queuedAheadMs(deadlineAtMs),
+          executors: busy.length,
+          executorBusyMs: busy,
           overload: ctx.overload,
         });
         if (d.kind === 'reject') {
@@ -222,11 +225,28 @@ export class VersionRuntime implements Flow {
     });
   }
 
-  /** Work ahead of a request with this deadline on the executors it can use: every hosted version's queue plus running units. */
-  private sharedBacklogMs(deadlineAtMs: number): number {
+  /** Queued work ahead of a request with this deadline on the executors it can use: every hosted version's queue, ms. */
+  private queuedAheadMs(deadlineAtMs: number): number {
     let ms = 0;
-    for (const s of this.o.schedulers) ms += s.busyMs + s.backlogOfOthersMs(this, deadlineAtMs);
+    for (const s of this.o.schedulers) ms += s.backlogOfOthersMs(this, deadlineAtMs);
     return ms + this.backlogMs(deadlineAtMs);
+  }
+
+  /**
+   * Predicted ms from `nowMs` until a new request due at `deadlineAtMs` could start on one of this version's
+   * executors: what they run now finishes, then the queued work ahead of it fills whichever frees up first.
+   */
+  waitMs(nowMs: number, deadlineAtMs: number): number {
+    return startAfterMs(this.executorBusyMs(nowMs), this.queuedAheadMs(deadlineAtMs));
+  }
+
+  /**
+   * Remaining busy time of each executor that is up. With none up (a worker restarting) one idle executor stands in:
+   * the request queues and runs once it is back, as admission has always assumed.
+   */
+  private executorBusyMs(nowMs: number): number[] {
+    const usable = this.o.schedulers.filter((s) => s.usable);
+    return usable.length === 0 ? [0] : usable.map((s) => s.remainingBusyMs(nowMs));
   }
 
   private enqueue(p: Pending): void {

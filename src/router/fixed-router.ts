@@ -7,7 +7,7 @@ import type { RouteDecision, RouteRequest, VariantCandidate, VariantRouter } fro
 /**
  * Highest accuracy wins, whatever its latency or load. Ties (same accuracy): loaded first, then by name.
  * predictedMs is Tessera's completion estimate, reported so the caller can still apply admission control;
- * a variant without a profile reports the cold start + backlog share as a lower bound and meetsSlo=false.
+ * a variant without a profile reports the cold start + wait for an executor as a lower bound and meetsSlo=false.
  */
 export class FixedRouter implements VariantRouter {
   readonly name = 'fixed';

@@ -26,7 +26,7 @@ test('InfaasRouter picks the running variant with the least slack: the slowest t
 });
 
 test('InfaasRouter does not see queues: a backlogged variant is still predicted at its profiled latency', () => {
-  const backlogged = candidate('backlogged', { predictBatchMs: ms(40), backlogMs: 1000, queuedRequests: 25 });
+  const backlogged = candidate('backlogged', { predictBatchMs: ms(40), waitMs: 1000, queuedRequests: 25 });
   const d = chosen(router.route(request({ budgetMs: 50 }), [backlogged, candidate('idle', { predictBatchMs: ms(10) })]));
   assert.equal(d.model, 'backlogged');
   assert.equal(d.predictedMs, 40);

@@ -4,8 +4,8 @@ import type { RouteDecision, VariantCandidate } from './variant-router.js';
 
 /**
  * Predicted completion from now, ms:
- *   (loaded ? 0 : loadMs) + backlogMs / max(1, instances) + predictBatchMs(rows)
- * i.e. cold start, then the queued work spread over the variant's executors, then the request's own batch.
+ *   (loaded ? 0 : loadMs) + waitMs + predictBatchMs(rows)
+ * i.e. cold start, then the wait for one of the variant's executors, then the request's own batch.
  * Undefined when the variant has no profile (its compute time is unknown).
  */
 export function completionMs(c: VariantCandidate, rows: number): number | undefined {
@@ -13,9 +13,9 @@ export function completionMs(c: VariantCandidate, rows: number): number | undefi
   return waitBeforeComputeMs(c) + c.predictBatchMs(rows);
 }
 
-/** The part of the completion that needs no profile: cold start plus queued work per executor, ms. */
+/** The part of the completion that needs no profile: cold start plus the wait for an executor, ms. */
 export function waitBeforeComputeMs(c: VariantCandidate): number {
-  return (c.loaded ? 0 : c.loadMs) + c.backlogMs / Math.max(1, c.instances);
+  return (c.loaded ? 0 : c.loadMs) + Math.max(0, c.waitMs);
 }
 
 /** Resource cost of the request, core-ms: compute time of its batch × cores the executor uses. */

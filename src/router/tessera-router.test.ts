@@ -56,16 +56,16 @@ test('TesseraRouter does not load a variant whose load time breaks the budget; i
   assert.equal(d.predictedMs, 150);
 });
 
-test('TesseraRouter predicts completion as load + backlog per instance + the batch', () => {
-  const c = candidate('c', { loaded: false, loadMs: 30, backlogMs: 40, instances: 2, predictBatchMs: (b) => 5 + 2 * b, maxBatchSize: 4 });
+test('TesseraRouter predicts completion as load + wait for an executor + the batch', () => {
+  const c = candidate('c', { loaded: false, loadMs: 30, waitMs: 20, instances: 2, predictBatchMs: (b) => 5 + 2 * b, maxBatchSize: 4 });
   assert.equal(chosen(router.route(request({ rows: 3, budgetMs: 1000 }), [c])).predictedMs, 30 + 20 + 11);
 });
 
-test('TesseraRouter steers around a cheap variant whose queue would break the SLO, and back when it has more executors', () => {
-  const queued = (instances: number) => candidate('queued', { predictBatchMs: ms(10), backlogMs: 200, instances });
+test('TesseraRouter steers around a cheap variant whose wait would break the SLO, and back when the wait is short', () => {
+  const queued = (waitMs: number) => candidate('queued', { predictBatchMs: ms(10), waitMs });
   const idle = candidate('idle', { predictBatchMs: ms(20) });
-  assert.equal(chosen(router.route(request({ budgetMs: 100 }), [queued(1), idle])).model, 'idle');
-  assert.equal(chosen(router.route(request({ budgetMs: 100 }), [queued(4), idle])).model, 'queued');
+  assert.equal(chosen(router.route(request({ budgetMs: 100 }), [queued(200), idle])).model, 'idle');
+  assert.equal(chosen(router.route(request({ budgetMs: 100 }), [queued(50), idle])).model, 'queued');
 });
 
 test('TesseraRouter, when nothing meets the SLO, picks the soonest completion and says so', () => {

@@ -6,7 +6,7 @@ import type { RouteDecision, RouteRequest, VariantCandidate, VariantRouter } fro
 
 interface Scored {
   readonly c: VariantCandidate;
-  /** completionMs(): cold start + backlog per executor + the request's batch. */
+  /** completionMs(): cold start + wait for an executor + the request's batch. */
   readonly predictedMs: number;
   readonly costCoreMs: number;
 }

@@ -16,7 +16,7 @@ export function candidate(model: string, overrides: Partial<VariantCandidate> = 
     maxBatchSize: 8,
     cores: 1,
     instances: 1,
-    backlogMs: 0,
+    waitMs: 0,
     queuedRequests: 0,
     ...overrides,
   };
@@ -65,7 +65,7 @@ export function scenarios(count: number, seed = 1): Scenario[] {
             maxBatchSize: pick([0, 1, 4, 16]),
             cores: pick([1, 2]),
             instances: pick([0, 1, 2]),
-            backlogMs: rnd() < 0.5 ? 0 : rnd() * 300,
+            waitMs: rnd() < 0.5 ? 0 : rnd() * 300,
             queuedRequests: Math.floor(rnd() * 50),
           }),
         ),

@@ -19,8 +19,11 @@ export interface VariantCandidate {
   readonly cores: number;
   /** Executors hosting it. */
   readonly instances: number;
-  /** Predicted work already queued or running for it, ms of executor time (sum over its queue). */
-  readonly backlogMs: number;
+  /**
+   * Predicted time from now until a new request of it could start on one of its executors, ms: running batches
+   * finish and work queued ahead of it (earlier deadlines, any model sharing those executors) drains.
+   */
+  readonly waitMs: number;
   /** Requests queued or running for it. */
   readonly queuedRequests: number;
 }

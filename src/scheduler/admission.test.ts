@@ -85,3 +85,16 @@ test('a retry after Retry-After with the same budget is admitted when no new wor
   });
   assert.equal(sooner.kind, 'reject');
 });
+
+test('a long batch running on one of two executors does not hold back a request the other can take', () => {
+  // Spread evenly it would wait 30 ms (1000 + 30 + 20 > 1040); the idle executor starts it now.
+  const d = admit(input({ deadlineAtMs: 1040, executors: 2, executorBusyMs: [60, 0] }));
+  assert.deepEqual(d, { kind: 'admit', predictedCompletionMs: 1020 });
+});
+
+test('with every executor busy the request waits for the first to free up and for the queue ahead of it', () => {
+  // Free at 10 and 50; 30 executor-ms queued ahead: the first executor takes it all by 40, then 20 ms of service.
+  const d = admit(input({ deadlineAtMs: 1059, executors: 2, executorBusyMs: [50, 10], backlogMs: 30 }));
+  assert.equal(d.kind, 'reject');
+  assert.equal(d.kind === 'reject' && d.detail, 'predicted completion 60.0 ms from now misses the deadline by 1.0 ms');
+});

@@ -1,12 +1,16 @@
 // Admission control: admit a request only if its predicted completion meets its deadline; else reject or best-effort.
 
+import { startAfterMs } from './wait-estimate.js';
+
 /*
- * Rule (pure, O(1)):
+ * Rule (pure, O(executors log executors)):
  *
- *   predictedCompletionMs = nowMs + backlogMs / executors + serviceMs
+ *   predictedCompletionMs = nowMs + startAfterMs(executorBusyMs, backlogMs) + serviceMs
  *
- * The backlog (executor-ms queued and running ahead of this request on the executors that can serve it) is
- * assumed to spread evenly over those executors, then the request runs alone for serviceMs.
+ * Each executor first finishes what it is running (executorBusyMs, its remaining time); the queued backlog ahead of
+ * this request (executor-ms) then fills the executors that free up first (wait-estimate.ts), and the request runs
+ * alone for serviceMs. Without executorBusyMs every executor counts as free and the backlog spreads evenly:
+ * backlogMs / executors.
  *
  *   predictedCompletionMs ≤ deadlineAtMs  → admit
  *   otherwise, overload 'best-effort'     → best-effort (queued without a guarantee), with the reason
@@ -28,10 +32,15 @@ export interface AdmissionInput {
   readonly deadlineAtMs: number;
   /** Predicted cost of this request run alone, ms. */
   readonly serviceMs: number;
-  /** Predicted executor-ms of work queued and running ahead of it on the executors that can serve it. */
+  /** Predicted executor-ms of work queued ahead of it on the executors that can serve it. */
   readonly backlogMs: number;
   /** How many executors can serve it. */
   readonly executors: number;
+  /**
+   * Remaining ms of the work each of those executors is running now (one entry per executor); absent = all free, and
+   * running work, if any, is counted in backlogMs.
+   */
+  readonly executorBusyMs?: readonly number[];
   readonly overload: OverloadPolicy;
 }
 
@@ -62,7 +71,8 @@ export function admit(input: AdmissionInput): AdmissionDecision {
     };
   }
   const serviceMs = Math.max(0, input.serviceMs);
-  const drainMs = Math.max(0, input.backlogMs) / input.executors;
+  const busy = input.executorBusyMs ?? new Array<number>(input.executors).fill(0);
+  const drainMs = startAfterMs(busy, input.backlogMs);
   const predictedCompletionMs = nowMs + drainMs + serviceMs;
   if (predictedCompletionMs <= deadlineAtMs) return { kind: 'admit', predictedCompletionMs };
 
