@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --initial-old-space-size=64
 // The `tessera` command line: serve, zoo, infer, profile, sim, app, tenant, bench.
 
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -51,6 +51,7 @@ program
   .addOption(new Option('--policy <name>', 'scheduling policy: tessera (EDF, deadline-aware batching, admission), fair (weighted-fair device arbiter), or a baseline').choices([...POLICY_NAMES]).default(d.policy))
   .option('--auth', 'require API keys (bearer tokens) per tenant; an admin key manages tenants and the repository')
   .option('--apps <file>', 'YAML file of tenants and apps to register at start')
+  .option('--worker-nice <n>', 'niceness of the worker processes (0-19), so the front end is scheduled first on shared cores', int(0), d.workerNice)
   .option('--segment-quantum-ms <n>', 'fair policy: cut models into graph segments of about this much profiled time (0: whole batches)', Number, d.segmentQuantumMs)
   .action(async (opts: Record<string, unknown>) => {
     const server = await startServer({
@@ -78,6 +79,7 @@ program
       auth: opts['auth'] === true,
       appsFile: opts['apps'] as string | undefined,
       segmentQuantumMs: opts['segmentQuantumMs'] as number,
+      workerNice: opts['workerNice'] as number,
     });
     for (const sig of ['SIGTERM', 'SIGINT'] as const) {
       process.once(sig, () => {

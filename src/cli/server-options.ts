@@ -47,6 +47,11 @@ export interface ServerOptions {
   readonly appsFile: string | undefined;
   /** Fair policy: target profiled time per graph segment on CPU executors, ms (0: whole batches). */
   readonly segmentQuantumMs: number;
+  /**
+   * Niceness of the worker processes (0-19): above the front end's, so on shared cores the process that parses,
+   * admits and answers every request gets the CPU the moment it needs it and the batches absorb the wait.
+   */
+  readonly workerNice: number;
 }
 
 export function defaultServerOptions(): ServerOptions {
@@ -77,5 +82,6 @@ export function defaultServerOptions(): ServerOptions {
     auth: false,
     appsFile: undefined,
     segmentQuantumMs: 2,
+    workerNice: 10,
   };
 }

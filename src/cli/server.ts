@@ -79,7 +79,7 @@ export async function startServer(o: ServerOptions, loggerOverride?: Logger): Pr
   // Unix socket paths are limited to ~107 bytes, so worker sockets live in a short temp directory.
   const runDir = mkdtempSync(join(tmpdir(), 'tessera-'));
   const pool = new WorkerPool();
-  await pool.start(o.workers, { runDir });
+  await pool.start(o.workers, { runDir, nice: o.workerNice });
   const profileStore = new ProfileStore({ stateDir: o.stateDir, repositoryDir, logger });
   const background = o.backgroundProfile
     ? new BackgroundProfiler({ store: profileStore, logger, budget: { maxCellMs: o.profileCellBudgetMs, maxModelMs: o.profileModelBudgetMs } })

@@ -7,8 +7,10 @@ export interface WorkerPoolOptions {
   readonly runDir: string;
   /** Compiled worker entry; default: worker-main.js beside the pool. */
   readonly workerScript?: string;
-  /** Node flags for the workers; default none (a test runner's flags are not inherited). */
+  /** Node flags for the workers; default HEAP_NODE_FLAGS (a test runner's flags are not inherited). */
   readonly execArgv?: readonly string[];
+  /** Niceness given to each worker process when it starts, 0-19 (0: left as this process's; default 0). */
+  readonly nice?: number;
   /** Environment of the workers; default this process's. */
   readonly env?: NodeJS.ProcessEnv;
   /** How often each worker is pinged (default 1000 ms). */
@@ -43,6 +45,7 @@ export const POOL_DEFAULTS = {
   restartBackoffResetMs: 30_000,
   startTimeoutMs: 30_000,
   stopTimeoutMs: 5000,
+  nice: 0,
 } as const;
 
 /** Delay before restart number `streak` (0-based) of a run of consecutive crashes. */

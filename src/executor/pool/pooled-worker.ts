@@ -4,6 +4,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import type { EventEmitter } from 'node:events';
 import { rmSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { ServingError, toServingError } from '../../core/errors.js';
 import type { Tensor } from '../../core/tensor.js';
 import type {
@@ -157,6 +158,7 @@ export class PooledWorker implements Executor, SegmentExecutor {
     });
     this.child = child;
     this.lastRssBytes = undefined;
+    lowerPriority(child.pid, this.options.nice);
     this.childExited = new Promise((resolve) => {
       const onExit = (code: number | null, signal: NodeJS.Signals | null): void => {
         resolve();
@@ -326,3 +328,15 @@ export function workerEnv(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return { MALLOC_MMAP_THRESHOLD_: String(128 * 1024), ...base };
 }
 
+/**
+ * Raises a started worker's niceness. Lowering one's own child's priority needs no privilege; where the platform
+ * refuses anyway the worker simply runs at the front end's priority.
+ */
+function lowerPriority(pid: number | undefined, nice: number): void {
+  if (pid === undefined || nice <= 0) return;
+  try {
+    setPriority(pid, Math.min(19, nice));
+  } catch {
+    // not permitted here: same priority as the front end
+  }
+}
