@@ -7,6 +7,7 @@ import type { InferRequest, InferResponse, TensorSpec } from '../core/inference.
 import type { Tensor } from '../core/tensor.js';
 import { supportsSegments } from '../executor/executor.js';
 import { admit } from '../scheduler/admission.js';
+import { AdmissionMargin } from '../scheduler/admission-margin.js';
 import { startAfterMs } from '../scheduler/wait-estimate.js';
 import type { BatchItem, Batcher } from '../scheduler/batcher.js';
 import type { FlowView } from '../scheduler/flow-selector.js';
@@ -33,6 +34,8 @@ interface Pending extends BatchItem {
   readonly priority: number;
   readonly outputNames: readonly string[];
   readonly startNs: bigint;
+  /** Completion admission control predicted for it (clock ms); undefined when it was not admitted on a prediction. */
+  readonly predictedDoneAtMs?: number;
   attempts: number;
   resolve(res: InferResponse): void;
   reject(err: ServingError): void;
@@ -106,6 +109,8 @@ export class VersionRuntime implements Flow {
   /** Queued requests in arrival order (a Set keeps insertion order), for the selector's view and the backlog. */
   private readonly queued = new Set<Pending>();
   private avgResponseMs = 0;
+  /** How late admitted requests finish against admission's prediction; added to the next predictions. */
+  private readonly margin = new AdmissionMargin();
   private retry: Pending[] = [];
   private segments: SegmentPlan | undefined;
   private fractions: number[] = [];
@@ -169,6 +174,7 @@ export class VersionRuntime implements Flow {
     }
     let v: ReturnType<typeof validateRequest>;
     let deadlineAtMs = ctx.deadlineAtMs;
+    let predictedDoneAtMs: number | undefined;
     const now = this.o.clock.nowMs();
     /** Label of the refusal for metrics, set before each throw below. */
     let refusal = 'invalid';
@@ -185,7 +191,7 @@ export class VersionRuntime implements Flow {
         const d = admit({
           nowMs: now,
           deadlineAtMs,
-          serviceMs: this.predictBatchMs(v.rows),
+          serviceMs: this.predictBatchMs(v.rows) + this.margin.marginMs(now),
           backlogMs: this.queuedAheadMs(deadlineAtMs),
           executors: busy.length,
           executorBusyMs: busy,
@@ -197,6 +203,7 @@ export class VersionRuntime implements Flow {
         }
         // Best effort: it runs, but after every request that can still make its deadline.
         if (d.kind === 'best-effort') deadlineAtMs = Infinity;
+        else predictedDoneAtMs = d.predictedCompletionMs - this.margin.marginMs(now);
       }
     } catch (e) {
       const err = toServingError(e);
@@ -215,6 +222,7 @@ export class VersionRuntime implements Flow {
         outputNames: v.outputNames,
         enqueuedAtMs: now,
         startNs: process.hrtime.bigint(),
+        ...(predictedDoneAtMs === undefined ? {} : { predictedDoneAtMs }),
         attempts: 0,
         resolve,
         reject,
@@ -234,10 +242,11 @@ export class VersionRuntime implements Flow {
 
   /**
    * Predicted ms from `nowMs` until a new request due at `deadlineAtMs` could start on one of this version's
-   * executors: what they run now finishes, then the queued work ahead of it fills whichever frees up first.
+   * executors: what they run now finishes, then the queued work ahead of it fills whichever frees up first; under
+   * admission control, plus the learned margin by which admitted requests recently finished later than predicted.
    */
   waitMs(nowMs: number, deadlineAtMs: number): number {
-    return startAfterMs(this.executorBusyMs(nowMs), this.queuedAheadMs(deadlineAtMs));
+    return startAfterMs(this.executorBusyMs(nowMs), this.queuedAheadMs(deadlineAtMs)) + (this.o.admission ? this.margin.marginMs(nowMs) : 0);
   }
 
   /**
@@ -451,6 +460,8 @@ export class VersionRuntime implements Flow {
         continue;
       }
       const late = now - p.enqueuedAtMs;
+      // Dropped because it cannot make its deadline: it would have finished at least that late against its prediction.
+      if (p.predictedDoneAtMs !== undefined) this.margin.observe(now, p.deadlineAtMs - p.predictedDoneAtMs);
       this.finishFailure(
         p,
         new ServingError('DEADLINE_EXCEEDED', `request to model '${this.o.model}' dropped before execution: it could not finish within its deadline (waited ${late.toFixed(1)} ms)`),
@@ -527,6 +538,7 @@ export class VersionRuntime implements Flow {
       const totalNs = Number(endNs - p.startNs);
       const queueNs = Number(dispatchNs - p.startNs);
       this.avgResponseMs += RESPONSE_ALPHA * (totalNs / 1e6 - this.avgResponseMs);
+      if (p.predictedDoneAtMs !== undefined) this.margin.observe(nowMs, nowMs - p.predictedDoneAtMs);
       this.o.stats.recordSuccess(p.rows, totalNs, queueNs, inputNs, computeNs, outputNs, Date.now());
       this.publishDone(p.ctx, 'success', totalNs, queueNs, computeNs, undefined, Number.isFinite(p.ctx.sloMs) ? nowMs <= p.enqueuedAtMs + p.ctx.sloMs : undefined);
       this.publishQueue(-1);

@@ -1,0 +1,45 @@
+// Admission margin: a high quantile of recent prediction errors, never negative, forgetting old errors.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { AdmissionMargin } from './admission-margin.js';
+
+test('no errors yet means no margin', () => {
+  assert.equal(new AdmissionMargin().marginMs(0), 0);
+});
+
+test('the margin is the chosen quantile of the errors', () => {
+  const m = new AdmissionMargin({ maxSamples: 80, quantile: 0.9 });
+  for (let i = 1; i <= 80; i++) m.observe(0, i);
+  assert.equal(m.marginMs(0), 72);
+});
+
+test('requests finishing early never make the margin negative', () => {
+  const m = new AdmissionMargin();
+  for (let i = 0; i < 50; i++) m.observe(0, -5);
+  assert.equal(m.marginMs(0), 0);
+});
+
+test('old errors leave by count: the margin follows what happens now', () => {
+  const m = new AdmissionMargin({ maxSamples: 32, quantile: 0.9 });
+  for (let i = 0; i < 32; i++) m.observe(0, 40);
+  assert.equal(m.marginMs(0), 40);
+  for (let i = 0; i < 32; i++) m.observe(0, 2);
+  assert.equal(m.marginMs(0), 2);
+});
+
+test('errors expire with time, so a margin that stops all admissions cannot lock the flow out', () => {
+  const m = new AdmissionMargin({ horizonMs: 1000 });
+  for (let i = 0; i < 20; i++) m.observe(100, 500);
+  assert.equal(m.marginMs(500), 500);
+  assert.equal(m.marginMs(1100), 500);
+  assert.equal(m.marginMs(1101), 0);
+  assert.equal(m.samples, 0);
+});
+
+test('non-finite errors are ignored', () => {
+  const m = new AdmissionMargin();
+  m.observe(0, Number.NaN);
+  m.observe(0, Infinity);
+  assert.equal(m.samples, 0);
+});

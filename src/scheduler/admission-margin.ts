@@ -1,0 +1,80 @@
+// Learned safety margin for admission: how late admitted requests finish relative to their predicted completion.
+
+/**
+ * Admission predicts a completion from the queue ahead and the executors' remaining work, but it cannot see what
+ * will happen after the decision: requests arriving later with earlier deadlines overtake this one under EDF, batches
+ * run slower when cores are shared, a worker restarts. Each admitted request that finishes reports
+ * `actual − predicted` completion (one dropped at its deadline reports at least `deadline − predicted`); the margin
+ * is a high quantile of the errors of the last `horizonMs`, never below 0, and is added to the next predictions.
+ * It is feedback: if admitted requests run late the margin grows and fewer are admitted, so the queue shortens and
+ * the errors shrink. Errors expire with time, not only with new ones: a margin so large that nothing is admitted
+ * (so nothing reports) falls back to 0 after the horizon instead of locking the flow out.
+ */
+export interface AdmissionMarginOptions {
+  /** Errors older than this are forgotten, ms (default 2000). */
+  readonly horizonMs?: number;
+  /** Most errors kept (default 256). */
+  readonly maxSamples?: number;
+  /** Quantile of the errors used as the margin (default 0.9). */
+  readonly quantile?: number;
+}
+
+/** The quantile is recomputed after this many new errors at most (sorting per request is wasteful). */
+const RECOMPUTE_EVERY = 8;
+
+export class AdmissionMargin {
+  private readonly at: number[] = [];
+  private readonly errors: number[] = [];
+  private fresh = 0;
+  private cached = 0;
+  private readonly horizonMs: number;
+  private readonly maxSamples: number;
+  private readonly quantile: number;
+
+  constructor(o: AdmissionMarginOptions = {}) {
+    this.horizonMs = Math.max(1, o.horizonMs ?? 2000);
+    this.maxSamples = Math.max(1, Math.floor(o.maxSamples ?? 256));
+    this.quantile = Math.min(1, Math.max(0, o.quantile ?? 0.9));
+  }
+
+  /** Records at `nowMs` how late (positive) or early (negative) an admitted request finished against its prediction. */
+  observe(nowMs: number, errorMs: number): void {
+    if (!Number.isFinite(errorMs)) return;
+    this.at.push(nowMs);
+    this.errors.push(errorMs);
+    if (this.errors.length > this.maxSamples) {
+      this.at.shift();
+      this.errors.shift();
+    }
+    this.fresh += 1;
+    if (this.fresh >= RECOMPUTE_EVERY || this.errors.length <= RECOMPUTE_EVERY) this.recompute();
+  }
+
+  /** Milliseconds to add to a completion predicted at `nowMs` before comparing it with the deadline (>= 0). */
+  marginMs(nowMs: number): number {
+    let expired = 0;
+    while (expired < this.at.length && (this.at[expired] as number) < nowMs - this.horizonMs) expired++;
+    if (expired > 0) {
+      this.at.splice(0, expired);
+      this.errors.splice(0, expired);
+      this.recompute();
+    }
+    return this.cached;
+  }
+
+  /** Errors currently remembered. */
+  get samples(): number {
+    return this.errors.length;
+  }
+
+  private recompute(): void {
+    this.fresh = 0;
+    if (this.errors.length === 0) {
+      this.cached = 0;
+      return;
+    }
+    const sorted = [...this.errors].sort((a, b) => a - b);
+    const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(this.quantile * sorted.length) - 1));
+    this.cached = Math.max(0, sorted[i] as number);
+  }
+}
