@@ -148,9 +148,10 @@ export class Engine implements EngineApi {
         selector,
         clock: this.o.clock,
         isAvailable: () => this.o.pool.isAvailable(executor.id),
-        // The fair arbiter decides every unit at the moment the executor frees up: a unit queued inside the worker
-        // ahead of time would let a long model's next segment jump a short model whose segment is still running.
-        maxUnitsInFlight: this.policy.selector === 'wfq' ? 1 : this.o.defaults.maxBatchesInFlight,
+        // With 2 (the default) the next unit waits inside the worker, so it never idles for a round trip between
+        // batches or segments; the price under the fair arbiter is that a newly arrived model waits up to two units
+        // (segments of about the quantum) instead of one. 1 trades that idle time for the tighter switch.
+        maxUnitsInFlight: this.o.defaults.maxBatchesInFlight,
         onSwitch: (_from, _to, intervalMs) => {
           if (deviceSwitch.hasSubscribers) deviceSwitch.publish({ executor: executor.id, intervalMs });
         },

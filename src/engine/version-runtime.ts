@@ -63,8 +63,12 @@ export interface SegmentPlan {
 interface SegmentJob {
   readonly id: string;
   readonly items: readonly Pending[];
+  /** Index of the next segment to send to the worker. */
   next: number;
-  running: boolean;
+  /** Segments sent and not yet answered: the worker runs them in order, so the next may wait there behind one. */
+  inFlight: number;
+  /** Finished (last segment answered) or failed: later answers are ignored. */
+  ended: boolean;
   /** Predicted cost of the whole batch, ms (a segment costs its fraction of it). */
   readonly batchCostMs: number;
   readonly rows: number;
@@ -306,7 +310,7 @@ export class VersionRuntime implements Flow {
     const job = this.jobs.get(scheduler.id);
     if (job !== undefined) {
       // One job at a time per executor: its next segment is the flow's only work there until it finishes.
-      if (job.running) return undefined;
+      if (job.ended || job.next >= this.segmentCount) return undefined;
       return this.viewOf(job.items, nowMs, job.batchCostMs * this.fraction(job.next), true);
     }
     if (this.o.batcher.size === 0) return undefined;
@@ -350,7 +354,7 @@ export class VersionRuntime implements Flow {
   take(nowMs: number, scheduler: ExecutorScheduler): TakeResult {
     const job = this.jobs.get(scheduler.id);
     if (job !== undefined) {
-      if (job.running) return { kind: 'none' };
+      if (job.ended || job.next >= this.segmentCount) return { kind: 'none' };
       return { kind: 'unit', unit: { costMs: job.batchCostMs * this.fraction(job.next), run: () => this.executeSegment(scheduler, job) } };
     }
     const d = this.o.batcher.next(nowMs);
@@ -364,48 +368,59 @@ export class VersionRuntime implements Flow {
     for (const p of items) p.attempts += 1;
     const plan = this.segments;
     if (plan !== undefined && supportsSegments(scheduler.executor)) {
-      const newJob: SegmentJob = { id: `${this.key}/${++this.jobSeq}`, items, next: 0, running: false, batchCostMs: costMs, rows, computeNs: 0, segmentNs: [], dispatchNs: process.hrtime.bigint() };
+      const newJob: SegmentJob = { id: `${this.key}/${++this.jobSeq}`, items, next: 0, inFlight: 0, ended: false, batchCostMs: costMs, rows, computeNs: 0, segmentNs: [], dispatchNs: process.hrtime.bigint() };
       this.jobs.set(scheduler.id, newJob);
       return { kind: 'unit', unit: { costMs: costMs * this.fraction(0), run: () => this.executeSegment(scheduler, newJob) } };
     }
     return { kind: 'unit', unit: { costMs, run: () => this.execute(scheduler, items) } };
   }
 
-  /** Runs the job's next segment; the worker keeps the intermediate tensors between segments. */
+  /**
+   * Sends the job's next segment; the worker keeps the intermediate tensors between segments. With room for two units
+   * in the worker, the following segment can be sent before this one answers, so the worker never idles for a round
+   * trip to the front end between segments; it runs them in the order sent.
+   */
   private async executeSegment(sched: ExecutorScheduler, job: SegmentJob): Promise<void> {
     const plan = this.segments as SegmentPlan;
     const ex = sched.executor;
     if (!supportsSegments(ex)) return;
-    job.running = true;
-    let finished = false;
+    const index = job.next;
+    job.next += 1;
+    job.inFlight += 1;
     try {
-      const inputs = job.next === 0 ? concatInputs(job.items.map((p) => p.req.inputs), this.o.inputs.map((s) => s.name)) : [];
-      const res = await ex.runSegment(plan.key, job.id, job.next, inputs, this.outputNamesOf(job.items));
+      const inputs = index === 0 ? concatInputs(job.items.map((p) => p.req.inputs), this.o.inputs.map((s) => s.name)) : [];
+      const res = await ex.runSegment(plan.key, job.id, index, inputs, this.outputNamesOf(job.items));
+      if (job.ended) return;
       job.computeNs += res.computeNs;
       job.segmentNs.push(res.computeNs);
-      job.next += 1;
       if (deviceUnit.hasSubscribers) {
         deviceUnit.publish({ executor: sched.id, model: this.o.model, tenant: (job.items[0] as Pending).ctx.tenant, computeNs: res.computeNs });
       }
       if (res.done) {
-        finished = true;
-        this.jobs.delete(sched.id);
+        this.endJob(sched, job);
         this.learnFractions(job.segmentNs);
         this.complete(job.items, res.outputs, job.computeNs, job.dispatchNs, 0);
       }
     } catch (e) {
-      finished = true;
-      this.jobs.delete(sched.id);
+      // A segment sent behind a failed one fails too; the job is failed once.
+      if (job.ended) return;
+      this.endJob(sched, job);
       void ex.dropJob(plan.key, job.id).catch(() => false);
       const err = toServingError(e);
       // A restarted worker no longer knows the job: run it again from the first segment, like a dead executor.
-      const lost = job.next > 0 && err.code === 'NOT_FOUND';
+      const lost = index > 0 && err.code === 'NOT_FOUND';
       this.fail(sched, job.items, lost ? new ServingError('UNAVAILABLE', `segmented job lost: ${err.message}`, { retryable: true }) : err);
     } finally {
-      job.running = false;
-      if (finished) this.afterBatch(job.items);
+      job.inFlight -= 1;
+      // The batch's requests are released once, when the job has ended and nothing of it is left in the worker.
+      if (job.ended && job.inFlight === 0) this.afterBatch(job.items);
       else this.pumpAll();
     }
+  }
+
+  private endJob(sched: ExecutorScheduler, job: SegmentJob): void {
+    job.ended = true;
+    if (this.jobs.get(sched.id) === job) this.jobs.delete(sched.id);
   }
 
   /** An executor came back or went away: its scheduler re-runs; queued work may need the watchdog. */
@@ -413,8 +428,8 @@ export class VersionRuntime implements Flow {
     // A job waiting between segments on an executor that went away lost its intermediate tensors: run it again.
     for (const sched of this.o.schedulers) {
       const job = this.jobs.get(sched.id);
-      if (job === undefined || job.running || sched.usable) continue;
-      this.jobs.delete(sched.id);
+      if (job === undefined || job.inFlight > 0 || sched.usable) continue;
+      this.endJob(sched, job);
       this.fail(sched, job.items, new ServingError('UNAVAILABLE', `executor ${sched.id} went away during a segmented job`, { retryable: true }));
       this.afterBatch(job.items);
     }

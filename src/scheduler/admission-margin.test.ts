@@ -9,7 +9,7 @@ test('no errors yet means no margin', () => {
 });
 
 test('the margin is the chosen quantile of the errors', () => {
-  const m = new AdmissionMargin({ maxSamples: 80, quantile: 0.9 });
+  const m = new AdmissionMargin({ maxSamples: 80, quantile: 0.9, minSamples: 1 });
   for (let i = 1; i <= 80; i++) m.observe(0, i);
   assert.equal(m.marginMs(0), 72);
 });
@@ -21,7 +21,7 @@ test('requests finishing early never make the margin negative', () => {
 });
 
 test('old errors leave by count: the margin follows what happens now', () => {
-  const m = new AdmissionMargin({ maxSamples: 32, quantile: 0.9 });
+  const m = new AdmissionMargin({ maxSamples: 32, quantile: 0.9, minSamples: 1 });
   for (let i = 0; i < 32; i++) m.observe(0, 40);
   assert.equal(m.marginMs(0), 40);
   for (let i = 0; i < 32; i++) m.observe(0, 2);
@@ -29,7 +29,7 @@ test('old errors leave by count: the margin follows what happens now', () => {
 });
 
 test('errors expire with time, so a margin that stops all admissions cannot lock the flow out', () => {
-  const m = new AdmissionMargin({ horizonMs: 1000 });
+  const m = new AdmissionMargin({ horizonMs: 1000, minSamples: 1 });
   for (let i = 0; i < 20; i++) m.observe(100, 500);
   assert.equal(m.marginMs(500), 500);
   assert.equal(m.marginMs(1100), 500);
@@ -42,4 +42,12 @@ test('non-finite errors are ignored', () => {
   m.observe(0, Number.NaN);
   m.observe(0, Infinity);
   assert.equal(m.samples, 0);
+});
+
+test('a handful of late requests alone gives no margin', () => {
+  const m = new AdmissionMargin({ minSamples: 16 });
+  for (let i = 0; i < 15; i++) m.observe(0, 100);
+  assert.equal(m.marginMs(0), 0);
+  m.observe(0, 100);
+  assert.equal(m.marginMs(0), 100);
 });

@@ -5,7 +5,7 @@
  * will happen after the decision: requests arriving later with earlier deadlines overtake this one under EDF, batches
  * run slower when cores are shared, a worker restarts. Each admitted request that finishes reports
  * `actual − predicted` completion (one dropped at its deadline reports at least `deadline − predicted`); the margin
- * is a high quantile of the errors of the last `horizonMs`, never below 0, and is added to the next predictions.
+ * is a high quantile of the errors of the last `horizonMs` (none until there are `minSamples`), never below 0, and is added to the next predictions.
  * It is feedback: if admitted requests run late the margin grows and fewer are admitted, so the queue shortens and
  * the errors shrink. Errors expire with time, not only with new ones: a margin so large that nothing is admitted
  * (so nothing reports) falls back to 0 after the horizon instead of locking the flow out.
@@ -13,6 +13,11 @@
 export interface AdmissionMarginOptions {
   /** Errors older than this are forgotten, ms (default 2000). */
   readonly horizonMs?: number;
+  /**
+   * Fewer remembered errors than this give no margin (default 16): at a light load one hiccup (a GC pause, another
+   * process) delays a handful of requests together, and their errors alone must not refuse the next second's traffic.
+   */
+  readonly minSamples?: number;
   /** Most errors kept (default 256). */
   readonly maxSamples?: number;
   /** Quantile of the errors used as the margin (default 0.9). */
@@ -28,11 +33,13 @@ export class AdmissionMargin {
   private fresh = 0;
   private cached = 0;
   private readonly horizonMs: number;
+  private readonly minSamples: number;
   private readonly maxSamples: number;
   private readonly quantile: number;
 
   constructor(o: AdmissionMarginOptions = {}) {
     this.horizonMs = Math.max(1, o.horizonMs ?? 2000);
+    this.minSamples = Math.max(1, Math.floor(o.minSamples ?? 16));
     this.maxSamples = Math.max(1, Math.floor(o.maxSamples ?? 256));
     this.quantile = Math.min(1, Math.max(0, o.quantile ?? 0.9));
   }
@@ -69,7 +76,7 @@ export class AdmissionMargin {
 
   private recompute(): void {
     this.fresh = 0;
-    if (this.errors.length === 0) {
+    if (this.errors.length < this.minSamples) {
       this.cached = 0;
       return;
     }
