@@ -192,10 +192,11 @@ export class VersionRuntime implements Flow {
       }
       if (this.o.admission && Number.isFinite(deadlineAtMs) && this.o.cost.known) {
         const busy = this.executorBusyMs(now);
+        const marginMs = this.margin.marginMs(now);
         const d = admit({
           nowMs: now,
           deadlineAtMs,
-          serviceMs: this.predictBatchMs(v.rows) + this.margin.marginMs(now),
+          serviceMs: this.predictBatchMs(v.rows) + marginMs,
           backlogMs: this.queuedAheadMs(deadlineAtMs),
           executors: busy.length,
           executorBusyMs: busy,
@@ -207,7 +208,7 @@ export class VersionRuntime implements Flow {
         }
         // Best effort: it runs, but after every request that can still make its deadline.
         if (d.kind === 'best-effort') deadlineAtMs = Infinity;
-        else predictedDoneAtMs = d.predictedCompletionMs - this.margin.marginMs(now);
+        else predictedDoneAtMs = d.predictedCompletionMs - marginMs;
       }
     } catch (e) {
       const err = toServingError(e);
@@ -246,11 +247,11 @@ export class VersionRuntime implements Flow {
 
   /**
    * Predicted ms from `nowMs` until a new request due at `deadlineAtMs` could start on one of this version's
-   * executors: what they run now finishes, then the queued work ahead of it fills whichever frees up first; under
-   * admission control, plus the learned margin by which admitted requests recently finished later than predicted.
+   * executors: what they run now finishes, then the queued work ahead of it fills whichever frees up first; plus the
+   * learned margin by which admitted requests recently finished later than predicted (0 without admission control).
    */
   waitMs(nowMs: number, deadlineAtMs: number): number {
-    return startAfterMs(this.executorBusyMs(nowMs), this.queuedAheadMs(deadlineAtMs)) + (this.o.admission ? this.margin.marginMs(nowMs) : 0);
+    return startAfterMs(this.executorBusyMs(nowMs), this.queuedAheadMs(deadlineAtMs)) + this.margin.marginMs(nowMs);
   }
 
   /**
