@@ -24,6 +24,9 @@ const READY_TIMEOUT_MS = 20_000;
 const ABS_TOLERANCE = 1e-4;
 const REL_TOLERANCE = 1e-4;
 const options = { intraOpThreads: 2 };
+// The fair policy's session settings: threads park after each run (squeezenet) or never spin (the small graph).
+const parkingOptions = { intraOpThreads: 2, stopSpinningAfterRun: true };
+const noSpinOptions = { intraOpThreads: 2, allowSpinning: false };
 
 /** 'early' = -relu(a) comes out of the first segment; 'late' is read only by the last one. */
 function buildTwoOutputs(): Uint8Array {
@@ -51,13 +54,13 @@ const squeezeSpec: SegmentedLoadSpec = {
   key: 'squeezenet@seg',
   paths: await writeSegmentFiles(segmentDir, 'squeezenet@seg', squeezeModel),
   outputNames: squeezeModel.outputs,
-  options,
+  options: parkingOptions,
 };
 const twoSpec: SegmentedLoadSpec = {
   key: 'two@seg',
   paths: await writeSegmentFiles(segmentDir, 'two@seg', twoModel),
   outputNames: twoModel.outputs,
-  options,
+  options: noSpinOptions,
 };
 
 const image = (seed: number): Tensor => ({

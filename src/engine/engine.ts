@@ -483,8 +483,9 @@ export class Engine implements EngineApi {
     const options = {
       intraOpThreads: m.config.instance.intraOpThreads ?? this.o.defaults.intraOpThreads,
       executionProviders: providers,
-      // Under the fair arbiter models take turns on the same cores: spinning threads would steal the next one's.
-      ...(this.policy.selector === 'wfq' ? { allowSpinning: false } : {}),
+      // Under the fair arbiter models take turns on the same cores: threads still spinning after a run would steal
+      // the next one's, so they park when a run ends.
+      ...(this.policy.selector === 'wfq' ? { stopSpinningAfterRun: true } : {}),
     };
     const t0 = this.o.clock.nowMs();
     const settled = await Promise.allSettled(executors.map((e) => e.load({ key, path, options })));
@@ -571,7 +572,7 @@ export class Engine implements EngineApi {
     const segKey = `${key}#seg`;
     const paths = await writeSegmentFiles(join(dir, model, String(version)), key, segmented);
     await Promise.all(
-      executors.map((e) => (supportsSegments(e) ? e.loadSegments({ key: segKey, paths, options: { intraOpThreads: lv.threads, executionProviders: ['cpu'], allowSpinning: false } }) : undefined)),
+      executors.map((e) => (supportsSegments(e) ? e.loadSegments({ key: segKey, paths, options: { intraOpThreads: lv.threads, executionProviders: ['cpu'], stopSpinningAfterRun: true } }) : undefined)),
     );
     // The version may have been unloaded while the segments loaded.
     if (this.loaded.get(model)?.get(version) !== lv) {

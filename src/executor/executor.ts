@@ -9,8 +9,13 @@ export interface SessionOptions {
   readonly intraOpThreads: number;
   /** onnxruntime execution providers in preference order, e.g. ['cpu'] or ['cuda', 'cpu']. */
   readonly executionProviders?: readonly string[];
-  /** Let idle intra-op threads spin between runs (onnxruntime's default: true). */
+  /** Let idle intra-op threads spin (onnxruntime's default: true). */
   readonly allowSpinning?: boolean;
+  /**
+   * Spin during a run but park the intra-op threads as soon as it ends (onnxruntime's
+   * `session.force_spinning_stop`): for sessions that take turns on the same cores.
+   */
+  readonly stopSpinningAfterRun?: boolean;
 }
 
 export interface LoadSpec {

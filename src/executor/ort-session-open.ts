@@ -26,8 +26,9 @@ export async function openSession(path: string, options: SessionOptions): Promis
       executionProviders: options.executionProviders ?? DEFAULT_EXECUTION_PROVIDERS,
       graphOptimizationLevel: 'all',
       // Idle intra-op threads spin by default; when sessions take turns on the same cores (graph segments, fair
-      // sharing) the spinning threads of one steal the cores of the next, so spinning can be switched off.
-      ...(options.allowSpinning === false ? { extra: { session: { intra_op: { allow_spinning: '0' } } } } : {}),
+      // sharing) the spinning threads of one steal the cores of the next, so spinning can be switched off, or
+      // stopped when each run ends (spinning inside a run keeps its operators' hand-offs fast).
+      ...sessionConfig(options),
     });
   } catch (err) {
     throw new ServingError('INVALID_ARGUMENT', `cannot load '${path}': ${(err as Error).message}`, { cause: err });
@@ -38,6 +39,13 @@ export async function openSession(path: string, options: SessionOptions): Promis
     await session.release();
     throw err;
   }
+}
+
+function sessionConfig(options: SessionOptions): { extra?: { session: Record<string, unknown> } } {
+  const session: Record<string, unknown> = {};
+  if (options.allowSpinning === false) session['intra_op'] = { allow_spinning: '0' };
+  if (options.stopSpinningAfterRun === true) session['force_spinning_stop'] = '1';
+  return Object.keys(session).length > 0 ? { extra: { session } } : {};
 }
 
 function toTensorSpec(meta: InferenceSession.ValueMetadata): TensorSpec {

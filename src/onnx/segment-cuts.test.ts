@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { chooseCuts, minMaxCost, partitionChunks } from './segment-cuts.js';
+import { chooseCuts, minMaxCost, partitionChunks, slideCuts } from './segment-cuts.js';
 
 const everywhere = (): boolean => true;
 
@@ -60,5 +60,25 @@ describe('minMaxCost', () => {
 
   it('is the total for one segment', () => {
     assert.ok(Math.abs(minMaxCost([3, 7, 2], 1) - 12) < 1e-6);
+  });
+});
+
+describe('slideCuts', () => {
+  const costs = [10, 10, 0.5, 10, 10];
+  const sizes = [Infinity, 64, 64, 8, 64];
+
+  it('moves a cut to the nearby clean position with the smallest hand-over', () => {
+    // Cutting before node 3 instead of 2 moves node 2 (cost 0.5) into the first segment and hands over 8, not 64.
+    assert.deepEqual(slideCuts([2], costs, everywhere, (p) => sizes[p] as number, 1), [3]);
+  });
+
+  it('stays put when the better position costs more balance than the tolerance', () => {
+    assert.deepEqual(slideCuts([2], costs, everywhere, (p) => sizes[p] as number, 0.4), [2]);
+  });
+
+  it('never moves to an unclean position, past a neighbouring cut, or to an unknown size', () => {
+    assert.deepEqual(slideCuts([2], costs, (p) => p !== 3, (p) => sizes[p] as number, 100), [2]);
+    assert.deepEqual(slideCuts([2, 3], costs, everywhere, (p) => sizes[p] as number, 100), [2, 3]);
+    assert.deepEqual(slideCuts([2], costs, everywhere, (p) => (p === 3 ? NaN : (sizes[p] as number)), 1), [2]);
   });
 });

@@ -72,6 +72,34 @@ describe('segmentModel', () => {
     assert.equal(result.segments[0]?.nodes, 5);
   });
 
+  it('never separates a MatMul from the Relu onnxruntime fuses into it', () => {
+    for (const n of [2, 3, 4, 8]) {
+      const result = segmentModel(chain(4), { targetSegments: n });
+      for (const s of result.segments.slice(0, -1)) {
+        const producer = graphOf(s.bytes).node?.find((node) => node.output?.includes(s.outputs[0] ?? ''));
+        assert.equal(producer?.op_type, 'Relu', `${n} segments: a segment ends with ${producer?.op_type}`);
+      }
+    }
+  });
+
+  it('slides a cut past a cheap pooling layer so the smaller tensor crosses it', () => {
+    // Two 3x3 Conv+Relu layers on [N, 4, 16, 16] (36864 MACs each), a cheap 2x2 MaxPool down to [N, 4, 8, 8], one
+    // Conv to 24 channels (55296 MACs): the most balanced cut is after the second Relu (the pool would only add to
+    // the larger first segment); the pool right behind it hands over 256 elements instead of 1024.
+    const b = new GraphBuilder({ name: 'pooling' });
+    const conv = { kernel_shape: { ints: [3, 3] }, pads: { ints: [1, 1, 1, 1] } };
+    let x = b.input('x', 'FP32', ['N', 4, 16, 16]);
+    for (let i = 0; i < 2; i++) x = b.op('Relu', [b.op('Conv', [x, b.randomWeight('w', [4, 4, 3, 3], 0.3)], conv)]);
+    x = b.op('MaxPool', [x], { kernel_shape: { ints: [2, 2] }, strides: { ints: [2, 2] } });
+    x = b.op('Relu', [b.op('Conv', [x, b.randomWeight('w', [24, 4, 3, 3], 0.3)], conv)]);
+    b.output('y', 'FP32', ['N', 24, 8, 8], x);
+    const result = segmentModel(b.toBytes(), { targetSegments: 2 });
+    assert.equal(result.segments.length, 2);
+    const crossing = result.segments[0]?.outputs[0] ?? '';
+    const producer = graphOf(result.segments[0]?.bytes ?? new Uint8Array()).node?.find((node) => node.output?.includes(crossing));
+    assert.equal(producer?.op_type, 'MaxPool');
+  });
+
   it('returns the model unchanged as one segment when there is no clean cut', () => {
     // The first node splits the input into two branches that merge at the very end: every cut crosses both.
     const b = new GraphBuilder({ name: 'parallel' });

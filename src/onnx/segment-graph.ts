@@ -10,7 +10,7 @@
 import { ServingError } from '../core/errors.js';
 import { type GraphProto, type ModelProto, type ValueInfoProto, decodeModelProto, encodeModelProto } from './onnx-proto.js';
 import { type GraphAnalysis, type TensorInfo, analyseGraph } from './segment-analysis.js';
-import { chooseCuts } from './segment-cuts.js';
+import { chooseCuts, slideCuts } from './segment-cuts.js';
 
 export interface SegmentOptions {
   /** Most segments to make; the default is 8 unless `maxCostFraction` is given (then up to 64). */
@@ -62,10 +62,16 @@ export function segmentModel(bytes: Uint8Array, options: SegmentOptions = {}): S
 
   const life = lifetimes(a, main, outputs);
   // Model inputs (an attention mask, say) and finished model outputs do not count: the job holds them anyway.
-  const crossing = crossingCounts(life.birth, life.lastRead, main.length, (t) => (life.birth.get(t) ?? -1) >= 0);
-  const untyped = crossingCounts(life.birth, life.lastUse, main.length, (t) => a.info.get(t)?.elemType === undefined);
-  const clean = (p: number): boolean => (crossing[p] as number) <= maxCrossing && untyped[p] === 0;
-  const cuts = chooseCuts(costs, clean, { maxSegments, share });
+  const handedOver = (t: string): boolean => (life.birth.get(t) ?? -1) >= 0;
+  const crossing = crossingCounts(life.birth, life.lastRead, main.length, (t) => (handedOver(t) ? 1 : 0));
+  const crossingElements = crossingCounts(life.birth, life.lastRead, main.length, (t) => (handedOver(t) ? (elements(a.info.get(t)) ?? 0) : 0));
+  const unsized = crossingCounts(life.birth, life.lastRead, main.length, (t) => (handedOver(t) && elements(a.info.get(t)) === undefined ? 1 : 0));
+  const handOverSize = (p: number): number => ((unsized[p] as number) > 0 ? Infinity : (crossingElements[p] as number));
+  const untyped = crossingCounts(life.birth, life.lastUse, main.length, (t) => (a.info.get(t)?.elemType === undefined ? 1 : 0));
+  const clean = (p: number): boolean => (crossing[p] as number) <= maxCrossing && untyped[p] === 0 && !splitsFusion(a, main, p);
+  const balanced = chooseCuts(costs, clean, { maxSegments, share });
+  const tolerance = (SLIDE_FRACTION * totalCost) / (balanced.length + 1);
+  const cuts = slideCuts(balanced, costs, clean, handOverSize, tolerance);
   if (cuts.length === 0) {
     return { segments: [{ bytes, inputs: a.inputs, outputs, costFraction: 1, nodes: a.order.length }], inputs: a.inputs, outputs, totalCost };
   }
@@ -86,6 +92,33 @@ export function segmentModel(bytes: Uint8Array, options: SegmentOptions = {}): S
     };
   });
   return { segments, inputs: a.inputs, outputs, totalCost };
+}
+
+/** How far (a fraction of the average segment's cost) a cut may slide to hand over a smaller tensor. */
+const SLIDE_FRACTION = 0.1;
+
+/** Elements per sample of a tensor (symbolic dimensions count 1); undefined when the shape is unknown. */
+function elements(info: TensorInfo | undefined): number | undefined {
+  if (info?.shape === undefined) return undefined;
+  return info.shape.reduce<number>((n, d) => n * (typeof d === 'number' && d >= 0 ? d : 1), 1);
+}
+
+/** Operators onnxruntime fuses with an elementwise follower (Conv+Relu, MatMul+Add, Conv+Add+Relu...). */
+const FUSING_PRODUCERS = new Set(['Conv', 'ConvTranspose', 'MatMul', 'Gemm', 'BatchNormalization', 'Add']);
+/** Followers that such a fusion absorbs. */
+const FUSED_FOLLOWERS = new Set(['Relu', 'Clip', 'LeakyRelu', 'Sigmoid', 'HardSigmoid', 'Tanh', 'HardSwish', 'Gelu', 'BatchNormalization', 'Add', 'Mul']);
+
+/**
+ * Whether cutting before main position p separates a node from the producer it would be fused with: the cut
+ * costs the fused kernel (an extra pass over the activation) besides the hand-over, so it is never clean.
+ */
+function splitsFusion(a: GraphAnalysis, main: readonly number[], p: number): boolean {
+  const producer = a.order[main[p - 1] as number];
+  const follower = a.order[main[p] as number];
+  if (producer === undefined || follower === undefined) return false;
+  if (!FUSING_PRODUCERS.has(producer.op_type ?? '') || !FUSED_FOLLOWERS.has(follower.op_type ?? '')) return false;
+  const made = new Set((producer.output ?? []).filter((o) => o !== ''));
+  return (follower.input ?? []).some((i) => made.has(i));
 }
 
 function resolveOptions(o: SegmentOptions): { maxSegments: number; share: number; maxCrossing: number } {
@@ -120,19 +153,20 @@ function lifetimes(a: GraphAnalysis, main: readonly number[], outputs: readonly 
   return { birth, lastUse, lastRead };
 }
 
-/** counts[p] = tensors matching `which` born before position p and still needed at it (last <= p). */
+/** counts[p] = the summed `weight` of tensors born before position p and still needed at it (last <= p). */
 function crossingCounts(
   birth: ReadonlyMap<string, number>,
   last: ReadonlyMap<string, number>,
   n: number,
-  which: (tensor: string) => boolean,
+  weight: (tensor: string) => number,
 ): number[] {
   const diff = new Array<number>(n + 2).fill(0);
   for (const [t, b] of birth) {
     const e = last.get(t);
-    if (e === undefined || e <= b || !which(t)) continue;
-    diff[b + 1] = (diff[b + 1] as number) + 1;
-    diff[e + 1] = (diff[e + 1] as number) - 1;
+    const w = e === undefined || e <= b ? 0 : weight(t);
+    if (w === 0 || e === undefined) continue;
+    diff[b + 1] = (diff[b + 1] as number) + w;
+    diff[e + 1] = (diff[e + 1] as number) - w;
   }
   const counts: number[] = [];
   let running = 0;
