@@ -54,7 +54,12 @@ function image(seed: number): InferRequest['inputs'] {
   return [{ name: 'input', datatype: 'FP32', shape: [1, 3, 224, 224], data }];
 }
 
-async function makeEngine(policy: string, executor: InProcessExecutor, models: RepositoryModel[]): Promise<Engine> {
+async function makeEngine(
+  policy: string,
+  executor: InProcessExecutor,
+  models: RepositoryModel[],
+  options: { readonly profileMs?: (model: string) => number; readonly preemptQuantumMs?: number } = {},
+): Promise<Engine> {
   const pool: ExecutorPool = { executors: () => [executor], isAvailable: () => true, onChange: () => undefined, stop: async () => undefined };
   const engine = new Engine({
     repository: { scan: async () => models, get: async (n) => models.find((m) => m.name === n) },
@@ -63,7 +68,7 @@ async function makeEngine(policy: string, executor: InProcessExecutor, models: R
     logger,
     serverVersion: 'test',
     policy: schedulingPolicy(policy),
-    profiles: { profiles: async (m) => [profile(m, 20)], background: () => [], versionReady: () => undefined },
+    profiles: { profiles: async (m) => [profile(m, options.profileMs?.(m) ?? 20)], background: () => [], versionReady: () => undefined },
     defaults: {
       intraOpThreads: 1,
       maxBatchSize: 4,
@@ -72,6 +77,7 @@ async function makeEngine(policy: string, executor: InProcessExecutor, models: R
       unavailableTimeoutMs: 5000,
       maxBatchesInFlight: 2,
       segmentQuantumMs: 2,
+      ...(options.preemptQuantumMs === undefined ? {} : { preemptQuantumMs: options.preemptQuantumMs }),
       segmentDir: join(dir, 'segments'),
     },
   });
@@ -86,8 +92,8 @@ test('under the fair policy a profiled model runs in segments and answers exactl
   const fair = await makeEngine('fair', fairExecutor, models);
   await new Promise((r) => setTimeout(r, 10));
   // Profiles arrive asynchronously after load; wait until both versions are segmented.
-  for (let i = 0; i < 200 && logs.filter((l) => l === 'model segmented for fair sharing').length < 2; i++) await new Promise((r) => setTimeout(r, 25));
-  assert.equal(logs.filter((l) => l === 'model segmented for fair sharing').length, 2, logs.join('\n'));
+  for (let i = 0; i < 200 && logs.filter((l) => l === 'model segmented').length < 2; i++) await new Promise((r) => setTimeout(r, 25));
+  assert.equal(logs.filter((l) => l === 'model segmented').length, 2, logs.join('\n'));
   assert.ok(fairExecutor.loadedKeys().some((k) => k.endsWith('#seg')));
 
   let switches = 0;
@@ -113,5 +119,34 @@ test('under the fair policy a profiled model runs in segments and answers exactl
     diagnostics.unsubscribe(deviceSwitch.name as string, onSwitch);
     await whole.drain(1000);
     await fair.drain(1000);
+  }
+});
+
+test('under the tessera policy only a model slower than the preemption quantum is cut, and it answers like the whole model', async () => {
+  logs.length = 0;
+  const models = [zooModel('squeezenet1.1'), zooModel('mobilenetv2-0.5')];
+  const whole = await makeEngine('tessera', new InProcessExecutor('whole-edf'), models);
+  const executor = new InProcessExecutor('edf');
+  // squeezenet1.1 "takes" 25 ms: three segments of about 10 ms; mobilenetv2-0.5 takes 6 ms and stays whole.
+  const edf = await makeEngine('tessera', executor, models, { profileMs: (m) => (m === 'squeezenet1.1' ? 25 : 6), preemptQuantumMs: 10 });
+  for (let i = 0; i < 200 && !logs.includes('model segmented'); i++) await new Promise((r) => setTimeout(r, 25));
+  await new Promise((r) => setTimeout(r, 100));
+  assert.equal(logs.filter((l) => l === 'model segmented').length, 1, logs.join('\n'));
+  const segmentedKeys = executor.loadedKeys().filter((k) => k.endsWith('#seg'));
+  assert.deepEqual(segmentedKeys, ['squeezenet1.1@1#seg']);
+  try {
+    const requests = [0, 1, 2].flatMap((seed) => [
+      { model: 'squeezenet1.1', inputs: image(seed) },
+      { model: 'mobilenetv2-0.5', inputs: image(seed + 10) },
+    ]);
+    const [expected, actual] = await Promise.all([Promise.all(requests.map((r) => whole.infer(r))), Promise.all(requests.map((r) => edf.infer(r)))]);
+    actual.forEach((res, i) => {
+      const want = expected[i]?.outputs[0]?.data as Float32Array;
+      const got = res.outputs[0]?.data as Float32Array;
+      for (let k = 0; k < got.length; k++) assert.ok(Math.abs((got[k] as number) - (want[k] as number)) <= 1e-4 + 1e-4 * Math.abs(want[k] as number), `output ${k} of request ${i}`);
+    });
+  } finally {
+    await whole.drain(1000);
+    await edf.drain(1000);
   }
 });

@@ -34,7 +34,7 @@ export interface PolicyRunOptions {
   readonly log: (message: string) => void;
 }
 
-const SEGMENTED = 'model segmented for fair sharing';
+const SEGMENTED = 'model segmented';
 const NOT_SEGMENTED = 'could not segment the model; it runs as whole batches';
 /** Segmenting vgg16 writes and loads ~0.5 GB of segment files. */
 const SEGMENT_TIMEOUT_MS = 240_000;

@@ -53,6 +53,7 @@ program
   .option('--apps <file>', 'YAML file of tenants and apps to register at start')
   .option('--worker-nice <n>', 'niceness of the worker processes (0-19), so the front end is scheduled first on shared cores', int(0), d.workerNice)
   .option('--segment-quantum-ms <n>', 'fair policy: cut models into graph segments of about this much profiled time (0: whole batches)', Number, d.segmentQuantumMs)
+  .option('--preempt-quantum-ms <n>', 'tessera policy: cut models slower than this into segments of about this size, so earlier deadlines overtake them (0: never)', Number, d.preemptQuantumMs)
   .action(async (opts: Record<string, unknown>) => {
     const server = await startServer({
       repository: opts['repository'] as string | undefined,
@@ -79,6 +80,7 @@ program
       auth: opts['auth'] === true,
       appsFile: opts['apps'] as string | undefined,
       segmentQuantumMs: opts['segmentQuantumMs'] as number,
+      preemptQuantumMs: opts['preemptQuantumMs'] as number,
       workerNice: opts['workerNice'] as number,
     });
     for (const sig of ['SIGTERM', 'SIGINT'] as const) {

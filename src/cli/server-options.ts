@@ -48,6 +48,11 @@ export interface ServerOptions {
   /** Fair policy: target profiled time per graph segment on CPU executors, ms (0: whole batches). */
   readonly segmentQuantumMs: number;
   /**
+   * Tessera policy: a model whose batch-1 run takes longer than this is cut into graph segments of about this much
+   * profiled time, so a request with an earlier deadline overtakes it at a segment boundary, ms (0: never).
+   */
+  readonly preemptQuantumMs: number;
+  /**
    * Niceness of the worker processes (0-19): above the front end's, so on shared cores the process that parses,
    * admits and answers every request gets the CPU the moment it needs it and the batches absorb the wait.
    */
@@ -82,6 +87,7 @@ export function defaultServerOptions(): ServerOptions {
     auth: false,
     appsFile: undefined,
     segmentQuantumMs: 2,
+    preemptQuantumMs: 10,
     workerNice: 10,
   };
 }

@@ -119,6 +119,7 @@ export async function startServer(o: ServerOptions, loggerOverride?: Logger): Pr
       unavailableTimeoutMs: o.unavailableTimeoutMs,
       maxBatchesInFlight: o.maxBatchesInFlight,
       segmentQuantumMs: o.segmentQuantumMs,
+      preemptQuantumMs: o.preemptQuantumMs,
       segmentDir: join(o.stateDir, 'segments'),
     },
   });

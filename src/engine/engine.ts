@@ -73,6 +73,11 @@ export interface EngineDefaults {
   readonly maxBatchesInFlight: number;
   /** Fair policy: cut models into graph segments of about this much profiled time, ms (0 or absent: whole batches). */
   readonly segmentQuantumMs?: number;
+  /**
+   * Tessera (EDF) policy: models whose batch-1 cost exceeds this are cut into segments of about this profiled time,
+   * so earlier deadlines overtake them at segment boundaries, ms (0 or absent: whole batches).
+   */
+  readonly preemptQuantumMs?: number;
   /** Where segment files are written (a state directory, never the repository). */
   readonly segmentDir?: string;
 }
@@ -150,7 +155,8 @@ export class Engine implements EngineApi {
         isAvailable: () => this.o.pool.isAvailable(executor.id),
         // The fair arbiter decides every unit at the moment the executor frees up: a unit queued inside the worker
         // ahead of time would let a long model's next segment jump a short model whose segment is still running.
-        // (bench:fairness with 2 in flight and pipelined segments: small-model p99 107 ms vs 45 ms with 1.)
+        // bench:fairness, small-model p99 beside vgg16: 45-47 ms with 1 unit in flight, 96-107 ms with 2, 73 ms with
+        // 2 only while a flow is alone on the worker; the throughput loss stayed 30-37% in all three.
         maxUnitsInFlight: this.policy.selector === 'wfq' ? 1 : this.o.defaults.maxBatchesInFlight,
         onSwitch: (_from, _to, intervalMs) => {
           if (deviceSwitch.hasSubscribers) deviceSwitch.publish({ executor: executor.id, intervalMs });
@@ -555,12 +561,14 @@ export class Engine implements EngineApi {
 
   /**
    * Under the fair policy: cuts the version into graph segments of about the quantum's profiled time, loads them on
-   * its executors, and lets the arbiter switch models at every segment boundary.
+   * its executors, and lets the arbiter switch models at every segment boundary. Under Tessera's EDF the same, with
+   * the (longer) preemption quantum, for models slower than it: a request due sooner need not wait out a whole
+   * long batch that started before it arrived.
    */
   private async segmentVersion(model: string, version: number, lv: LoadedVersion): Promise<void> {
-    const quantumMs = this.o.defaults.segmentQuantumMs ?? 0;
+    const quantumMs = this.segmentQuantumMs();
     const dir = this.o.defaults.segmentDir;
-    if (this.policy.selector !== 'wfq' || quantumMs <= 0 || dir === undefined || lv.runtime.segmentCount > 0) return;
+    if (quantumMs <= 0 || dir === undefined || lv.runtime.segmentCount > 0) return;
     const latencyMs = lv.cost.predictMs(1);
     const wanted = segmentsForQuantum(latencyMs, quantumMs);
     if (wanted <= 1) return;
@@ -580,7 +588,14 @@ export class Engine implements EngineApi {
       return;
     }
     lv.runtime.enableSegments({ key: segKey, costFractions: segmented.segments.map((s) => s.costFraction) });
-    this.o.logger.info({ model, version, segments: segmented.segments.length, quantumMs, latencyMs: +latencyMs.toFixed(2) }, 'model segmented for fair sharing');
+    this.o.logger.info({ model, version, segments: segmented.segments.length, quantumMs, latencyMs: +latencyMs.toFixed(2), policy: this.policy.name }, 'model segmented');
+  }
+
+  /** The segment size the policy wants, ms; 0 for policies that run whole batches. */
+  private segmentQuantumMs(): number {
+    if (this.policy.selector === 'wfq') return this.o.defaults.segmentQuantumMs ?? 0;
+    if (this.policy.name === 'tessera') return this.o.defaults.preemptQuantumMs ?? 0;
+    return 0;
   }
 
   private armProfilePoll(): void {

@@ -388,6 +388,9 @@ export class VersionRuntime implements Flow {
     const index = job.next;
     job.next += 1;
     job.inFlight += 1;
+    // Every segment sent: the executor may start the flow's next job (behind this one in the worker) while the last
+    // segment runs. The job object lives on in this call until its replies are in.
+    if (job.next >= this.segmentCount && this.jobs.get(sched.id) === job) this.jobs.delete(sched.id);
     try {
       const inputs = index === 0 ? concatInputs(job.items.map((p) => p.req.inputs), this.o.inputs.map((s) => s.name)) : [];
       const res = await ex.runSegment(plan.key, job.id, index, inputs, this.outputNamesOf(job.items));
