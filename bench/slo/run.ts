@@ -6,7 +6,9 @@ import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { progressBar } from '../../src/cli/progress.js';
+import { defaultServerOptions } from '../../src/cli/server-options.js';
 import { POLICY_NAMES } from '../../src/engine/scheduling-policy.js';
+import { segmentsForQuantum } from '../../src/onnx/segment-quantum.js';
 import { procCpuUs } from '../lib/proc-stats.js';
 import { repoRoot } from '../lib/repo-root.js';
 import { measuredCapacityPerS, profiledCapacityPerS } from './capacity.js';
@@ -96,6 +98,13 @@ function loads(): number[] {
 }
 
 /** CPU time so far of the server, its workers and this process (the load generator), µs. */
+/** How many of the variants the policy's server cuts into segments (with the server's default quanta). */
+function segmentedModels(policy: string, costs: readonly { readonly batch1Ms: number }[]): number {
+  const d = defaultServerOptions();
+  const quantumMs = policy === 'fair' ? d.segmentQuantumMs : policy === 'tessera' ? d.preemptQuantumMs : 0;
+  return costs.filter((c) => segmentsForQuantum(c.batch1Ms, quantumMs) > 1).length;
+}
+
 function cpuUsNow(server: SloServer): number {
   const own = process.cpuUsage();
   const pids = [server.serve.pid, ...server.serve.workerPids()];
@@ -125,6 +134,7 @@ async function main(): Promise<void> {
     workers: cores,
     threads: THREADS,
     maxBatchesInFlight: MAX_BATCHES_IN_FLIGHT,
+    segmentedModels: segmentedModels(policy, costs),
   });
   const total = 3 + policyList.length * loadList.length + (args['no-overload'] === true ? 0 : 1);
   let done = 0;

@@ -47,6 +47,9 @@ export const EXTENSIONS = ['binary_tensor_data', 'model_repository', 'statistics
 /** How often versions without a profile look for one (the background profiler may have finished), ms. */
 const PROFILE_POLL_MS = 5000;
 
+/** Logged when a model the policy wants in segments runs as whole batches (bench scripts wait for it). */
+const NOT_SEGMENTED = 'could not segment the model; it runs as whole batches';
+
 export interface EngineLogger {
   info(obj: object, msg?: string): void;
   warn(obj: object, msg?: string): void;
@@ -555,7 +558,7 @@ export class Engine implements EngineApi {
       return;
     }
     await this.segmentVersion(model, version, lv).catch((e: unknown) =>
-      this.o.logger.warn({ model, version, reason: e instanceof Error ? e.message : String(e) }, 'could not segment the model; it runs as whole batches'),
+      this.o.logger.warn({ model, version, reason: e instanceof Error ? e.message : String(e) }, NOT_SEGMENTED),
     );
   }
 
@@ -575,7 +578,10 @@ export class Engine implements EngineApi {
     const executors = this.o.pool.executors().filter((e) => lv.runtime.executorIds.includes(e.id));
     if (!executors.every((e) => supportsSegments(e))) return;
     const segmented = segmentModel(new Uint8Array(await readFile(lv.path)), { targetSegments: wanted });
-    if (segmented.segments.length <= 1) return;
+    if (segmented.segments.length <= 1) {
+      this.o.logger.info({ model, version, reason: 'the graph has no clean cut' }, NOT_SEGMENTED);
+      return;
+    }
     const key = `${model}@${version}`;
     const segKey = `${key}#seg`;
     const paths = await writeSegmentFiles(join(dir, model, String(version)), key, segmented);
