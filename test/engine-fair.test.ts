@@ -122,11 +122,20 @@ test('under the fair policy a profiled model runs in segments and answers exactl
   }
 });
 
-test('under the tessera policy only a model slower than the preemption quantum is cut, and it answers like the whole model', async () => {
+/** Counts the segments it runs. */
+class CountingExecutor extends InProcessExecutor {
+  segmentRuns = 0;
+  override runSegment(...args: Parameters<InProcessExecutor['runSegment']>): ReturnType<InProcessExecutor['runSegment']> {
+    this.segmentRuns += 1;
+    return super.runSegment(...args);
+  }
+}
+
+test('under the tessera policy only a model slower than the preemption quantum is cut; it runs in segments only beside other work, and answers like the whole model', async () => {
   logs.length = 0;
   const models = [zooModel('squeezenet1.1'), zooModel('mobilenetv2-0.5')];
   const whole = await makeEngine('tessera', new InProcessExecutor('whole-edf'), models);
-  const executor = new InProcessExecutor('edf');
+  const executor = new CountingExecutor('edf');
   // squeezenet1.1 "takes" 25 ms: three segments of about 10 ms; mobilenetv2-0.5 takes 6 ms and stays whole.
   const edf = await makeEngine('tessera', executor, models, { profileMs: (m) => (m === 'squeezenet1.1' ? 25 : 6), preemptQuantumMs: 10 });
   for (let i = 0; i < 200 && !logs.includes('model segmented'); i++) await new Promise((r) => setTimeout(r, 25));
@@ -135,6 +144,9 @@ test('under the tessera policy only a model slower than the preemption quantum i
   const segmentedKeys = executor.loadedKeys().filter((k) => k.endsWith('#seg'));
   assert.deepEqual(segmentedKeys, ['squeezenet1.1@1#seg']);
   try {
+    // Alone on the executor: no one to preempt for, the whole graph runs.
+    await edf.infer({ model: 'squeezenet1.1', inputs: image(7) });
+    assert.equal(executor.segmentRuns, 0);
     const requests = [0, 1, 2].flatMap((seed) => [
       { model: 'squeezenet1.1', inputs: image(seed) },
       { model: 'mobilenetv2-0.5', inputs: image(seed + 10) },
@@ -145,6 +157,8 @@ test('under the tessera policy only a model slower than the preemption quantum i
       const got = res.outputs[0]?.data as Float32Array;
       for (let k = 0; k < got.length; k++) assert.ok(Math.abs((got[k] as number) - (want[k] as number)) <= 1e-4 + 1e-4 * Math.abs(want[k] as number), `output ${k} of request ${i}`);
     });
+    // Beside mobilenetv2-0.5's requests squeezenet1.1 ran in its segments.
+    assert.ok(executor.segmentRuns >= 3, `segment runs: ${executor.segmentRuns}`);
   } finally {
     await whole.drain(1000);
     await edf.drain(1000);

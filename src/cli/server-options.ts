@@ -87,7 +87,7 @@ export function defaultServerOptions(): ServerOptions {
     auth: false,
     appsFile: undefined,
     segmentQuantumMs: 2,
-    preemptQuantumMs: 10,
+    preemptQuantumMs: 0,
     workerNice: 10,
   };
 }

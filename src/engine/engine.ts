@@ -593,7 +593,8 @@ export class Engine implements EngineApi {
       await Promise.all(executors.map((e) => e.unload(segKey).catch(() => undefined)));
       return;
     }
-    lv.runtime.enableSegments({ key: segKey, costFractions: segmented.segments.map((s) => s.costFraction) });
+    // EDF only needs preemption points while another model shares the executor; the fair arbiter always uses them.
+    lv.runtime.enableSegments({ key: segKey, costFractions: segmented.segments.map((s) => s.costFraction), onlyWhenShared: this.policy.selector !== 'wfq' });
     this.o.logger.info({ model, version, segments: segmented.segments.length, quantumMs, latencyMs: +latencyMs.toFixed(2), policy: this.policy.name }, 'model segmented');
   }
 

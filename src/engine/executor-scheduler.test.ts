@@ -62,3 +62,14 @@ test('with one unit in flight the next is chosen when the executor frees, by the
   assert.equal(a.running.length, 0);
   assert.equal(s.remainingBusyMs(0), 1);
 });
+
+test('othersWorkedSince says whether another flow received work in the window', () => {
+  const s = scheduler(1);
+  s.noteWork('a', 100);
+  assert.equal(s.othersWorkedSince('a', 0), false, 'only the flow itself worked');
+  s.noteWork('b', 500);
+  assert.equal(s.othersWorkedSince('a', 400), true);
+  assert.equal(s.othersWorkedSince('a', 501), false, 'b worked before the window');
+  s.remove('b');
+  assert.equal(s.othersWorkedSince('a', 0), false, 'a removed flow is forgotten');
+});

@@ -50,6 +50,8 @@ export class ExecutorScheduler {
   private inFlightCostMs = 0;
   /** When the oldest unfinished unit started (or the previous one finished, if later): units run one after another. */
   private busySinceMs = 0;
+  /** When each flow last received work, ms. */
+  private readonly workedAtMs = new Map<string, number>();
 
   constructor(private readonly o: ExecutorSchedulerOptions) {}
 
@@ -81,12 +83,24 @@ export class ExecutorScheduler {
     return ms;
   }
 
+  /** `flow` received work at `nowMs`. */
+  noteWork(flow: string, nowMs: number): void {
+    this.workedAtMs.set(flow, nowMs);
+  }
+
+  /** Whether a flow other than `flow` received work at or after `sinceMs`. */
+  othersWorkedSince(flow: string, sinceMs: number): boolean {
+    for (const [key, at] of this.workedAtMs) if (key !== flow && at >= sinceMs) return true;
+    return false;
+  }
+
   add(flow: Flow): void {
     this.flows.set(flow.key, flow);
   }
 
   remove(key: string): void {
     this.flows.delete(key);
+    this.workedAtMs.delete(key);
     this.o.selector.forget(key);
   }
 

@@ -57,7 +57,15 @@ export interface SegmentPlan {
   readonly key: string;
   /** Each segment's share of the model's cost, in order (sums to ~1). */
   readonly costFractions: readonly number[];
+  /**
+   * Start a job in segments only while another model has had work on the executor in the last second (preemption
+   * points are for someone else's benefit); a model alone there runs whole batches. Otherwise always in segments.
+   */
+  readonly onlyWhenShared?: boolean;
 }
+
+/** How recently another model must have had work on an executor for a preemptible job to run in segments, ms. */
+const SHARED_WINDOW_MS = 1000;
 
 /** A batch moving through the segments on one executor. */
 interface SegmentJob {
@@ -264,6 +272,8 @@ export class VersionRuntime implements Flow {
   }
 
   private enqueue(p: Pending): void {
+    const now = this.o.clock.nowMs();
+    for (const s of this.o.schedulers) s.noteWork(this.key, now);
     this.queued.add(p);
     this.o.batcher.enqueue(p);
     this.armExpiry();
@@ -316,8 +326,14 @@ export class VersionRuntime implements Flow {
     }
     if (this.o.batcher.size === 0) return undefined;
     const rows = Math.min(Math.max(1, this.o.maxBatchSize), this.queued.size);
-    const useSegments = this.segments !== undefined && supportsSegments(scheduler.executor);
-    return this.viewOf(this.queued, nowMs, this.predictBatchMs(rows) * (useSegments ? this.fraction(0) : 1), false);
+    return this.viewOf(this.queued, nowMs, this.predictBatchMs(rows) * (this.useSegments(scheduler, nowMs) ? this.fraction(0) : 1), false);
+  }
+
+  /** Whether a new job on `scheduler` runs in segments. */
+  private useSegments(scheduler: ExecutorScheduler, nowMs: number): boolean {
+    const plan = this.segments;
+    if (plan === undefined || !supportsSegments(scheduler.executor)) return false;
+    return plan.onlyWhenShared !== true || scheduler.othersWorkedSince(this.key, nowMs - SHARED_WINDOW_MS);
   }
 
   private fraction(segment: number): number {
@@ -367,8 +383,7 @@ export class VersionRuntime implements Flow {
     const items = d.items;
     this.inFlight += items.length;
     for (const p of items) p.attempts += 1;
-    const plan = this.segments;
-    if (plan !== undefined && supportsSegments(scheduler.executor)) {
+    if (this.useSegments(scheduler, nowMs)) {
       const newJob: SegmentJob = { id: `${this.key}/${++this.jobSeq}`, items, next: 0, inFlight: 0, ended: false, batchCostMs: costMs, rows, computeNs: 0, segmentNs: [], dispatchNs: process.hrtime.bigint() };
       this.jobs.set(scheduler.id, newJob);
       return { kind: 'unit', unit: { costMs: costMs * this.fraction(0), run: () => this.executeSegment(scheduler, newJob) } };
