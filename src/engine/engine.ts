@@ -564,8 +564,8 @@ export class Engine implements EngineApi {
 
   /**
    * Under the fair policy: cuts the version into graph segments of about the quantum's profiled time, loads them on
-   * its executors, and lets the arbiter switch models at every segment boundary. Under Tessera's EDF the same, with
-   * the (longer) preemption quantum, for models slower than it: a request due sooner need not wait out a whole
+   * its executors, and lets the arbiter switch models at every segment boundary. Under Tessera's EDF, when
+   * `preemptQuantumMs` is set, the same for models slower than it: a request due sooner need not wait out a whole
    * long batch that started before it arrived.
    */
   private async segmentVersion(model: string, version: number, lv: LoadedVersion): Promise<void> {

@@ -32,7 +32,6 @@ export interface ExecutorSchedulerOptions {
   readonly isAvailable: () => boolean;
   /** Units the executor may have outstanding: 2 lets the next one wait inside the worker. */
   readonly maxUnitsInFlight: number;
-
   /** Called after each switch between flows with the time since the previous switch, ms. */
   readonly onSwitch?: (fromFlow: string | undefined, toFlow: string, intervalMs: number) => void;
 }
