@@ -112,3 +112,16 @@ describe('tessera serve and tessera infer', () => {
     assert.ok(logLines.some((l) => l.includes('"msg":"stopped"')), 'the server logged that it stopped');
   });
 });
+
+describe('tessera serve option checks', () => {
+  for (const [option, value] of [['--preempt-quantum-ms', '-1'], ['--segment-quantum-ms', 'abc']] as const) {
+    it(`exits 1 with a clear error for ${option} ${value}`, async () => {
+      const res = await run(process.execPath, [MAIN, 'serve', option, value, '--no-grpc', '--http-port', '0', '--state-dir', repo.stateDir], { timeout: EXIT_TIMEOUT_MS }).then(
+        () => assert.fail('serve started with an invalid option'),
+        (e: { code?: number; stderr?: string }) => e,
+      );
+      assert.equal(res.code, 1);
+      assert.match(res.stderr ?? '', new RegExp(`option '${option} <n>' argument '${value}' is invalid\\. expected a number >= 0`));
+    });
+  }
+});

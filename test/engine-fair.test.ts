@@ -10,7 +10,7 @@ import diagnostics from 'node:diagnostics_channel';
 import { systemClock } from '../src/core/clock.js';
 import type { InferRequest } from '../src/core/inference.js';
 import { deviceSwitch } from '../src/engine/channels.js';
-import { Engine, type EngineLogger } from '../src/engine/engine.js';
+import { Engine, type EngineLogger, SEGMENTED_LOG } from '../src/engine/engine.js';
 import type { ExecutorPool } from '../src/engine/executor-pool.js';
 import { schedulingPolicy } from '../src/engine/scheduling-policy.js';
 import { InProcessExecutor } from '../src/executor/in-process-executor.js';
@@ -92,8 +92,8 @@ test('under the fair policy a profiled model runs in segments and answers exactl
   const fair = await makeEngine('fair', fairExecutor, models);
   await new Promise((r) => setTimeout(r, 10));
   // Profiles arrive asynchronously after load; wait until both versions are segmented.
-  for (let i = 0; i < 200 && logs.filter((l) => l === 'model segmented').length < 2; i++) await new Promise((r) => setTimeout(r, 25));
-  assert.equal(logs.filter((l) => l === 'model segmented').length, 2, logs.join('\n'));
+  for (let i = 0; i < 200 && logs.filter((l) => l === SEGMENTED_LOG).length < 2; i++) await new Promise((r) => setTimeout(r, 25));
+  assert.equal(logs.filter((l) => l === SEGMENTED_LOG).length, 2, logs.join('\n'));
   assert.ok(fairExecutor.loadedKeys().some((k) => k.endsWith('#seg')));
 
   let switches = 0;
@@ -138,9 +138,9 @@ test('under the tessera policy only a model slower than the preemption quantum i
   const executor = new CountingExecutor('edf');
   // squeezenet1.1 "takes" 25 ms: three segments of about 10 ms; mobilenetv2-0.5 takes 6 ms and stays whole.
   const edf = await makeEngine('tessera', executor, models, { profileMs: (m) => (m === 'squeezenet1.1' ? 25 : 6), preemptQuantumMs: 10 });
-  for (let i = 0; i < 200 && !logs.includes('model segmented'); i++) await new Promise((r) => setTimeout(r, 25));
+  for (let i = 0; i < 200 && !logs.includes(SEGMENTED_LOG); i++) await new Promise((r) => setTimeout(r, 25));
   await new Promise((r) => setTimeout(r, 100));
-  assert.equal(logs.filter((l) => l === 'model segmented').length, 1, logs.join('\n'));
+  assert.equal(logs.filter((l) => l === SEGMENTED_LOG).length, 1, logs.join('\n'));
   const segmentedKeys = executor.loadedKeys().filter((k) => k.endsWith('#seg'));
   assert.deepEqual(segmentedKeys, ['squeezenet1.1@1#seg']);
   try {

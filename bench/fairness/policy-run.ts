@@ -1,5 +1,6 @@
 // Runs every experiment point of one policy on its own server: each model alone, equal weights, 1:2:4, head-of-line.
 
+import { NOT_SEGMENTED_LOG, SEGMENTED_LOG } from '../../src/engine/engine.js';
 import type { LoadArrival } from '../../src/loadgen/index.js';
 import { type ServeProcess, startServeProcess } from '../lib/serve-process.js';
 import { type Experiment, type FairnessPolicy, type FairnessSettings, LARGE_MODEL, MODELS, SMALL_MODEL, WEIGHTS, policyServeArgs } from './fairness-config.js';
@@ -34,8 +35,6 @@ export interface PolicyRunOptions {
   readonly log: (message: string) => void;
 }
 
-const SEGMENTED = 'model segmented';
-const NOT_SEGMENTED = 'could not segment the model; it runs as whole batches';
 /** Segmenting vgg16 writes and loads ~0.5 GB of segment files. */
 const SEGMENT_TIMEOUT_MS = 240_000;
 const WARN_LEVEL = 40;
@@ -94,10 +93,10 @@ function arrivalText(a: LoadArrival): string {
 
 /** Waits until the server logged, for every model, that it was segmented or why not. */
 async function awaitSegments(server: ServeProcess, log: (m: string) => void): Promise<Record<string, number>> {
-  const entries = await server.waitForLogs((e) => e.msg === SEGMENTED || e.msg === NOT_SEGMENTED, MODELS.length, SEGMENT_TIMEOUT_MS);
+  const entries = await server.waitForLogs((e) => e.msg === SEGMENTED_LOG || e.msg === NOT_SEGMENTED_LOG, MODELS.length, SEGMENT_TIMEOUT_MS);
   const segments: Record<string, number> = {};
   for (const e of entries) {
-    if (e.msg === SEGMENTED) segments[String(e['model'])] = Number(e['segments']);
+    if (e.msg === SEGMENTED_LOG) segments[String(e['model'])] = Number(e['segments']);
     else log(`fair: ${String(e['model'])} NOT segmented: ${String(e['reason'])}`);
   }
   const missing = MODELS.filter((m) => segments[m] === undefined);

@@ -1,5 +1,6 @@
 // Starts `tessera serve` for one policy with the experiment's apps, and waits for its queues to empty between points.
 
+import { NOT_SEGMENTED_LOG, SEGMENTED_LOG } from '../../src/engine/engine.js';
 import { type ServeProcess, startServeProcess } from '../lib/serve-process.js';
 import { type SloApp, appRegistration } from './slo-apps.js';
 
@@ -23,8 +24,6 @@ export interface SloServerOptions {
 /** Queued work left by a stopped server is not worth waiting for; SIGTERM drains this long at most, ms. */
 const DRAIN_ON_STOP_MS = 2_000;
 const DRAIN_POLL_MS = 250;
-const SEGMENTED = 'model segmented';
-const NOT_SEGMENTED = 'could not segment the model; it runs as whole batches';
 const SEGMENT_TIMEOUT_MS = 120_000;
 
 export async function startSloServer(o: SloServerOptions, apps: readonly SloApp[], totalRatePerS: number): Promise<SloServer> {
@@ -42,7 +41,7 @@ export async function startSloServer(o: SloServerOptions, apps: readonly SloApp[
   try {
     // Segment files are written and loaded in the background after the profiles arrive; that CPU work must not land
     // in a measurement.
-    const done = await serve.waitForLogs((e) => e.msg === SEGMENTED || e.msg === NOT_SEGMENTED, o.segmentedModels, SEGMENT_TIMEOUT_MS);
+    const done = await serve.waitForLogs((e) => e.msg === SEGMENTED_LOG || e.msg === NOT_SEGMENTED_LOG, o.segmentedModels, SEGMENT_TIMEOUT_MS);
     if (done.length < o.segmentedModels) {
       process.stderr.write(`slo: WARNING ${o.policy}: ${done.length} of ${o.segmentedModels} models segmented within ${SEGMENT_TIMEOUT_MS / 1000} s\n`);
     }

@@ -21,6 +21,12 @@ function int(min: number) {
   };
 }
 
+function nonNegative(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError('expected a number >= 0');
+  return n;
+}
+
 const d = defaultServerOptions();
 const program = new Command('tessera').description('SLO-aware multi-tenant inference serving (Open Inference Protocol V2)').version(packageVersion());
 
@@ -52,8 +58,8 @@ program
   .option('--auth', 'require API keys (bearer tokens) per tenant; an admin key manages tenants and the repository')
   .option('--apps <file>', 'YAML file of tenants and apps to register at start')
   .option('--worker-nice <n>', 'niceness of the worker processes (0-19), so the front end is scheduled first on shared cores', int(0), d.workerNice)
-  .option('--segment-quantum-ms <n>', 'fair policy: cut models into graph segments of about this much profiled time (0: whole batches)', Number, d.segmentQuantumMs)
-  .option('--preempt-quantum-ms <n>', 'tessera policy: cut models slower than this into segments of about this size, so earlier deadlines overtake them (0: never)', Number, d.preemptQuantumMs)
+  .option('--segment-quantum-ms <n>', 'fair policy: cut models into graph segments of about this much profiled time (0: whole batches)', nonNegative, d.segmentQuantumMs)
+  .option('--preempt-quantum-ms <n>', 'tessera policy: cut models slower than this into segments of about this size, so earlier deadlines overtake them (0: never)', nonNegative, d.preemptQuantumMs)
   .action(async (opts: Record<string, unknown>) => {
     const server = await startServer({
       repository: opts['repository'] as string | undefined,

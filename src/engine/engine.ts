@@ -47,8 +47,10 @@ export const EXTENSIONS = ['binary_tensor_data', 'model_repository', 'statistics
 /** How often versions without a profile look for one (the background profiler may have finished), ms. */
 const PROFILE_POLL_MS = 5000;
 
-/** Logged when a model the policy wants in segments runs as whole batches (bench scripts wait for it). */
-const NOT_SEGMENTED = 'could not segment the model; it runs as whole batches';
+/** Logged once a version runs in graph segments (benchmarks wait for it). */
+export const SEGMENTED_LOG = 'model segmented';
+/** Logged when a model the policy wants in segments runs as whole batches (benchmarks wait for it). */
+export const NOT_SEGMENTED_LOG = 'could not segment the model; it runs as whole batches';
 
 export interface EngineLogger {
   info(obj: object, msg?: string): void;
@@ -558,7 +560,7 @@ export class Engine implements EngineApi {
       return;
     }
     await this.segmentVersion(model, version, lv).catch((e: unknown) =>
-      this.o.logger.warn({ model, version, reason: e instanceof Error ? e.message : String(e) }, NOT_SEGMENTED),
+      this.o.logger.warn({ model, version, reason: e instanceof Error ? e.message : String(e) }, NOT_SEGMENTED_LOG),
     );
   }
 
@@ -579,7 +581,7 @@ export class Engine implements EngineApi {
     if (!executors.every((e) => supportsSegments(e))) return;
     const segmented = segmentModel(new Uint8Array(await readFile(lv.path)), { targetSegments: wanted });
     if (segmented.segments.length <= 1) {
-      this.o.logger.info({ model, version, reason: 'the graph has no clean cut' }, NOT_SEGMENTED);
+      this.o.logger.info({ model, version, reason: 'the graph has no clean cut' }, NOT_SEGMENTED_LOG);
       return;
     }
     const key = `${model}@${version}`;
@@ -595,7 +597,7 @@ export class Engine implements EngineApi {
     }
     // EDF only needs preemption points while another model shares the executor; the fair arbiter always uses them.
     lv.runtime.enableSegments({ key: segKey, costFractions: segmented.segments.map((s) => s.costFraction), onlyWhenShared: this.policy.selector !== 'wfq' });
-    this.o.logger.info({ model, version, segments: segmented.segments.length, quantumMs, latencyMs: +latencyMs.toFixed(2), policy: this.policy.name }, 'model segmented');
+    this.o.logger.info({ model, version, segments: segmented.segments.length, quantumMs, latencyMs: +latencyMs.toFixed(2), policy: this.policy.name }, SEGMENTED_LOG);
   }
 
   /** The segment size the policy wants, ms; 0 for policies that run whole batches. */
