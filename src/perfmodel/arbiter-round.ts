@@ -11,6 +11,8 @@ export interface RoundClass {
   /** weight × quantumMs. */
   readonly quantumMs: number;
   readonly serviceMs: number;
+  /** Longest stretch that is never cut: a whole run, or one graph segment of it (serviceMs / segments). */
+  readonly runMs: number;
 }
 
 /** How another model uses its turn in a round of length `roundMs`: visited with this probability for this long. */
@@ -23,25 +25,25 @@ const MAX_ITERATIONS = 10_000;
 const ZERO: RawMoments = { m1: 0, m2: 0, m3: 0 };
 
 /**
- * Work model i does per visit: its quantum, but at least one run (a run is never cut; deficit accounting makes a
- * model whose run exceeds its quantum run once every run/quantum rounds).
+ * Work model i does per visit: its quantum, but at least one uncut stretch (a run, or a graph segment of one, is never
+ * cut; deficit accounting makes a model whose stretch exceeds its quantum run once every stretch/quantum rounds).
  */
 export function visitWorkMs(c: RoundClass): number {
-  return Math.max(c.quantumMs, c.serviceMs);
+  return Math.max(c.quantumMs, c.runMs);
 }
 
 /*
  * Between two visits of a backlogged model i (a cycle of `roundMs`, spanning visitWork_i / q_i quanta), model j
  * takes what arrived, capped by its quanta over the cycle: min(q_j · visitWork_i / q_i, ρ_j C) on average
  * (work-conserving redistribution). It has work with probability 1 − e^(−λ_j C) (1 when saturated) and a visit lasts
- * at least one run; probability × length is kept equal to that average so long-run shares are exact.
+ * at least one uncut stretch (a run, or a segment of one); probability × length is kept equal to that average so long-run shares are exact.
  */
 export function visitOf(j: RoundClass, roundMs: number, quantaPerCycle: number): Visit {
   const demandMs = j.load * roundMs;
   if (demandMs <= 0) return { probability: 0, lengthMs: 0 };
   const capMs = j.quantumMs * quantaPerCycle;
   const hasWork = demandMs >= capMs ? 1 : -Math.expm1(-j.ratePerMs * roundMs);
-  const lengthMs = Math.max(j.serviceMs, Math.min(capMs, demandMs / hasWork));
+  const lengthMs = Math.max(j.runMs, Math.min(capMs, demandMs / hasWork));
   return { probability: Math.min(1, Math.min(capMs, demandMs) / lengthMs), lengthMs };
 }
 

@@ -25,6 +25,8 @@ export interface ColocatedModel {
   readonly maxBatchSize?: number;
   /** Relative share under the arbiter (> 0). Default 1. */
   readonly weight?: number;
+  /** Graph segments each run is cut into under the arbiter (the executor may switch models between them). Default 1. */
+  readonly segments?: number;
 }
 
 export interface ExecutorSpec {

@@ -122,3 +122,19 @@ test('Monte-Carlo: deficit round robin means match within 15 % (two and three mo
     });
   }
 });
+
+test('cutting the slow model into segments shortens the fast model’s latency; a lone model is unaffected', () => {
+  const classes = (segments: number): ArbiterClass[] => [
+    { arrivalRatePerS: 60, service: { meanMs: 3, scv: 0.1 }, weight: 1 },
+    { arrivalRatePerS: 12, service: { meanMs: 20, scv: 0.1 }, weight: 1, segments },
+  ];
+  const whole = roundRobinArbiter(classes(1), { quantumMs: 2 });
+  const cut = roundRobinArbiter(classes(10), { quantumMs: 2 });
+  const fastWhole = stable(whole.classes[0]).meanMs;
+  const fastCut = stable(cut.classes[0]).meanMs;
+  assert.ok(fastCut < 0.7 * fastWhole, `fast model ${fastCut} ms cut vs ${fastWhole} ms whole`);
+  // The slow model now yields between its segments: it waits longer, never less.
+  assert.ok(stable(cut.classes[1]).meanMs >= stable(whole.classes[1]).meanMs);
+  const alone = (segments: number): number => stable(roundRobinArbiter([{ ...(classes(segments)[1] as ArbiterClass) }], { quantumMs: 2 }).classes[0]).meanMs;
+  close(alone(10), alone(1));
+});

@@ -11,6 +11,11 @@ export interface ArbiterClass {
   readonly service: ServiceTime;
   /** Relative weight (> 0): the model's quantum is weight × quantumMs of profiled cost. */
   readonly weight: number;
+  /**
+   * Graph segments each run is cut into, of equal cost (≥ 1; default 1): the arbiter may switch models between
+   * them, so a visit can end inside a run.
+   */
+  readonly segments?: number;
 }
 
 export interface ArbiterOptions {
@@ -32,12 +37,13 @@ export function weightShares(weights: readonly number[]): number[] {
 }
 
 /*
- * Polling-system approximation, per model i (exact for a single model: M/G/1 FCFS). Runs are not preempted: a run
- * is one request (or one graph segment, when the service passed in is a segment's); deficit accounting keeps the
- * long-run shares exact. q_i = weight_i × quantumMs; a visit of i does v_i = max(q_i, E[S_i]) of work.
+ * Polling-system approximation, per model i (exact for a single model: M/G/1 FCFS). A run is one request; it is
+ * never preempted inside one of its k_i graph segments (k_i = 1: not at all), so its uncut stretch is r_i = E[S_i]/k_i;
+ * deficit accounting keeps the long-run shares exact. q_i = weight_i × quantumMs; a visit of i does v_i = max(q_i, r_i)
+ * of work.
  * 1. Cycle while i is backlogged (arbiter-round.ts): C_i = v_i + E[A_i(C_i)], the absence A_i = Σ_{j≠i} Bern(P_j)(ℓ_j + δ)
  *    + δ·Bern(1 − Π(1 − P_j)): each other model j runs what arrived, up to its quanta over the cycle
- *    (work-conserving redistribution), in visits of ℓ_j ≥ one run with P_j ℓ_j = min(q_j v_i/q_i, ρ_j C_i).
+ *    (work-conserving redistribution), in visits of ℓ_j ≥ r_j with P_j ℓ_j = min(q_j v_i/q_i, ρ_j C_i).
  *    i's backlogged share s_i = v_i / C_i (= w_i / Σ w when all are backlogged and δ = 0); stable iff ρ_i < s_i.
  * 2. Service with interruptions: E[S_i]/v_i absences per run on average (the two integers around it), each an
  *    independent copy of A_i: T = S + Σ A, so E[T] = E[S] / s_i.
@@ -46,8 +52,8 @@ export function weightShares(weights: readonly number[]): number[] {
  *    Otherwise, if the last model run was not i (probability 1 − λ_i/Λ), one switch δ. Models queued ahead of i in
  *    the round are not counted.
  * 4. M/G/1 with set-up times for i: W = W_{M/G/1}(T) + Y (decomposition), Y = D for arrivals to an idle class
- *    (probability 1/(1 + λE[D])), else the residual of D. Response = W + T, or W + S for the first request of a
- *    class busy period (it starts a fresh quantum).
+ *    (probability 1/(1 + λE[D])), else the residual of D. Response = W + T, or for the first request of a class busy
+ *    period (it starts a fresh quantum) W + S plus E[S_i]/v_i − 1 absences when that is positive (segmented runs).
  * 5. The models' waits (response − service) are scaled by one factor so that Σ ρ_i E[wait_i] obeys Kleinrock's
  *    conservation law (equal to FCFS with the same switch cost); each model keeps its polling-model scv, and
  *    percentiles come from a gamma fit.
@@ -56,7 +62,8 @@ export function roundRobinArbiter(classes: readonly ArbiterClass[], options: Arb
   const switchCostMs = options.switchCostMs ?? 0;
   const round: RoundClass[] = classes.map((c) => {
     const ratePerMs = c.arrivalRatePerS / MS_PER_S;
-    return { ratePerMs, load: ratePerMs * c.service.meanMs, quantumMs: options.quantumMs * c.weight, serviceMs: c.service.meanMs };
+    const runMs = c.service.meanMs / Math.max(1, c.segments ?? 1);
+    return { ratePerMs, load: ratePerMs * c.service.meanMs, quantumMs: options.quantumMs * c.weight, serviceMs: c.service.meanMs, runMs };
   });
   const totalRate = round.reduce((acc, c) => acc + c.ratePerMs, 0);
   const rounds = round.map((_, i) => roundLengthMs(i, round, switchCostMs));
@@ -91,10 +98,13 @@ export function roundRobinArbiter(classes: readonly ArbiterClass[], options: Arb
     const y = setupDelay(setup, lambda);
     const w = w0 + y.m1;
     const wSecond = w0Second + 2 * w0 * y.m1 + y.m2;
-    // An arrival to an idle class starts a fresh quantum: its run is not interrupted (S, not T).
+    // An arrival to an idle class starts a fresh quantum: its first visit's worth of work is not interrupted (S, not
+    // T; a run longer than a visit, cut into segments, still loses one absence fewer than T counts).
     const firstOfBusyPeriod = (1 - tLoad) / (1 + lambda * setup.m1);
+    const firstAbsences = s.m1 / visitMs - 1;
+    const first = absence.m1 > 0 && firstAbsences > 0 ? addIndependent(s, compoundLattice(firstAbsences, absence)) : s;
     const own = mixMoments([
-      { weight: firstOfBusyPeriod, moments: s },
+      { weight: firstOfBusyPeriod, moments: first },
       { weight: 1 - firstOfBusyPeriod, moments: t },
     ]);
     // Switches: into i once per busy period that follows another model, and back into i after each quantum

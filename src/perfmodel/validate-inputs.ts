@@ -29,5 +29,7 @@ export function validateInputs(models: readonly ColocatedModel[], executor: Exec
     check(Number.isInteger(batch) && batch >= 1, `${m.name}: maxBatchSize must be an integer ≥ 1`, batch);
     const weight = m.weight ?? 1;
     check(Number.isFinite(weight) && weight > 0, `${m.name}: weight must be finite and > 0`, weight);
+    const segments = m.segments ?? 1;
+    check(Number.isInteger(segments) && segments >= 1, `${m.name}: segments must be an integer ≥ 1`, segments);
   }
 }

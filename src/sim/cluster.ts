@@ -3,10 +3,22 @@
 import type { ExecutorKind } from '../profiler/profile.js';
 import { asArray, asNumber, asObject, asOneOf, asString, invalid, onlyKeys } from './input-fields.js';
 
+/**
+ * How an executor picks the next work among its models. 'fifo': batches run in the order the models sent them
+ * (every policy but fair). 'wfq': the fair policy's device arbiter: one unit at a time, the live server's
+ * WfqSelector picks the model by weighted fair queueing over profiled cost, and may switch models at every graph
+ * segment boundary.
+ */
+export type SimSharing = 'fifo' | 'wfq';
+
+export const SIM_SHARINGS: readonly SimSharing[] = ['fifo', 'wfq'];
+
 export interface SimExecutor {
   readonly id: string;
   readonly kind: ExecutorKind;
   readonly cores: number;
+  /** Default 'fifo'. */
+  readonly sharing?: SimSharing;
 }
 
 /** Dynamic batching as DynamicBatcher runs it; absent means no batching (SingleBatcher: one request per batch). */
@@ -34,6 +46,10 @@ export interface SimPlacement {
    * takes no executor time. Gamma with this mean and scv; default none.
    */
   readonly delay?: SimDelay;
+  /** On 'wfq' executors: graph segments each batch is cut into, of equal cost (the arbiter may switch between them). Default 1. */
+  readonly segments?: number;
+  /** On 'wfq' executors: the model's share weight (> 0). Default 1. */
+  readonly weight?: number;
 }
 
 /** Mean (ms) and squared coefficient of variation of a per-request delay. */
@@ -85,17 +101,18 @@ export function parseCluster(value: unknown, path = 'cluster'): SimCluster {
 
 function parseExecutor(value: unknown, path: string): SimExecutor {
   const o = asObject(value, path);
-  onlyKeys(o, path, ['id', 'kind', 'cores']);
+  onlyKeys(o, path, ['id', 'kind', 'cores', 'sharing']);
   return {
     id: asString(o['id'], `${path}.id`),
     kind: asOneOf(o['kind'], `${path}.kind`, ['cpu', 'gpu'] as const),
     cores: asNumber(o['cores'], `${path}.cores`, { min: 1, integer: true }),
+    ...(o['sharing'] === undefined ? {} : { sharing: asOneOf(o['sharing'], `${path}.sharing`, SIM_SHARINGS) }),
   };
 }
 
 function parsePlacement(value: unknown, path: string): SimPlacement {
   const o = asObject(value, path);
-  onlyKeys(o, path, ['model', 'version', 'executors', 'threads', 'batching', 'maxQueueLength', 'delay']);
+  onlyKeys(o, path, ['model', 'version', 'executors', 'threads', 'batching', 'maxQueueLength', 'delay', 'segments', 'weight']);
   const executors = asArray(o['executors'], `${path}.executors`).map((id, j) => asString(id, `${path}.executors[${j}]`));
   if (executors.length === 0) invalid(`${path}.executors`, 'needs at least one executor id');
   return {
@@ -106,6 +123,8 @@ function parsePlacement(value: unknown, path: string): SimPlacement {
     ...(o['batching'] === undefined || o['batching'] === null ? {} : { batching: parseBatching(o['batching'], `${path}.batching`) }),
     ...(o['maxQueueLength'] === undefined ? {} : { maxQueueLength: asNumber(o['maxQueueLength'], `${path}.maxQueueLength`, { min: 1, integer: true }) }),
     ...(o['delay'] === undefined || o['delay'] === null ? {} : { delay: parseDelay(o['delay'], `${path}.delay`) }),
+    ...(o['segments'] === undefined ? {} : { segments: asNumber(o['segments'], `${path}.segments`, { min: 1, integer: true }) }),
+    ...(o['weight'] === undefined ? {} : { weight: asNumber(o['weight'], `${path}.weight`, { above: 0 }) }),
   };
 }
 

@@ -2,6 +2,7 @@
 
 import type { ExecutorKind } from '../profiler/profile.js';
 import type { BatchItem, Batcher } from '../scheduler/batcher.js';
+import type { FlowSelector } from '../scheduler/flow-selector.js';
 import type { UniformSource } from './random-variates.js';
 import type { ArrivalGenerator } from './arrivals.js';
 import { LatencyHistogram } from './latency-histogram.js';
@@ -30,6 +31,24 @@ export interface SimInstance {
   readonly executor: SimExecutorState;
   readonly sampler: ServiceTimeSampler;
   busy: boolean;
+  /** Flow id under an arbiter (unique on its executor). */
+  readonly key: string;
+  /** Graph segments per batch under an arbiter (1: whole batches). */
+  readonly segments: number;
+  /** Share weight under an arbiter. */
+  readonly weight: number;
+  /** Under an arbiter: the batch it is part-way through, if any. */
+  job: SimJob | undefined;
+}
+
+/** A batch running segment by segment on an arbitrated executor. */
+export interface SimJob {
+  readonly batch: SimBatch;
+  segmentsLeft: number;
+  /** Sampled service time of one segment (the batch's sampled time / segments), ms. */
+  readonly segmentMs: number;
+  /** Profiled cost of one segment, charged to the model's share, ms. */
+  readonly costMs: number;
 }
 
 export class SimStream {
@@ -46,6 +65,8 @@ export class SimExecutorState {
   readonly tag = BATCH_DONE;
   /** Batches sent to this worker and not started yet: it runs them one at a time, first come first served. */
   readonly waiting: SimBatch[] = [];
+  /** Instances placed here (used by an arbiter, which pulls work from them instead of receiving batches). */
+  readonly hosted: SimInstance[] = [];
   running: SimBatch | undefined;
   startedAtMs = 0;
   lastModel: SimModel | undefined;
@@ -57,6 +78,8 @@ export class SimExecutorState {
     readonly kind: ExecutorKind,
     readonly cores: number,
     readonly rng: UniformSource,
+    /** The device arbiter ('wfq' sharing); undefined: batches run first come first served. */
+    readonly selector: FlowSelector | undefined,
   ) {}
 }
 

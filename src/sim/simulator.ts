@@ -1,10 +1,13 @@
-// Discrete-event simulator: drives the live server's batchers (DynamicBatcher, SingleBatcher) with profile-driven executors.
+// Discrete-event simulator: drives the live server's batchers (DynamicBatcher, SingleBatcher) and its device arbiter
+// (WfqSelector) with profile-driven executors.
 
 import { ServingError } from '../core/errors.js';
 import { SeededRandom, hashString } from '../onnx/seeded-random.js';
 import type { ModelProfile } from '../profiler/profile.js';
 import { DynamicBatcher } from '../scheduler/batchers/dynamic-batcher.js';
 import { SingleBatcher } from '../scheduler/batchers/single-batcher.js';
+import type { FlowView } from '../scheduler/flow-selector.js';
+import { WfqSelector } from '../scheduler/selectors/wfq-selector.js';
 import { createArrivals } from './arrivals.js';
 import { DEFAULT_MAX_QUEUE_LENGTH, type SimCluster, type SimDelay, type SimPlacement } from './cluster.js';
 import { EventQueue } from './event-queue.js';
@@ -17,6 +20,7 @@ import {
   type SimBatch,
   SimExecutorState,
   type SimInstance,
+  type SimJob,
   SimModel,
   type SimRequest,
   SimStream,
@@ -43,13 +47,16 @@ const DEFAULT_DRAIN_MS = 60_000;
 type Entity = SimStream | SimExecutorState | SimModel;
 
 /*
- * Mirrors VersionRuntime + the worker processes:
+ * Mirrors VersionRuntime + the worker processes ('fifo' executors):
  *
  *  stream ──arrival──► model batcher ──next(now)──► free instance ──batch──► executor FCFS queue ──► running
  *           (reject if   (run / wait: timer            (busy until its         (one batch at a time,   │
  *            queue full)  event / empty)               batch completes)         all models)           │
  *                  ▲                                                                                   │
  *                  └───────────────────── pump() on completion ◄── completion event after sampled time ┘
+ *
+ * and the fair policy's ExecutorScheduler ('wfq' executors): whenever the executor is free, WfqSelector orders the
+ * models with work (a batch part-way through, or a queued one the batcher releases) and the first runs one segment.
  */
 export function simulate(cluster: SimCluster, workload: Workload, profiles: readonly ModelProfile[], options: SimOptions): SimResult {
   checkOptions(options);
@@ -60,7 +67,9 @@ export function simulate(cluster: SimCluster, workload: Workload, profiles: read
   const switchCostMs = cluster.switchCostMs ?? 0;
   const rng = (label: string): SeededRandom => new SeededRandom(hashString(`${options.seed}/${label}`));
 
-  const executors = new Map(cluster.executors.map((e) => [e.id, new SimExecutorState(e.id, e.kind, e.cores, rng(`executor/${e.id}`))]));
+  const executors = new Map(
+    cluster.executors.map((e) => [e.id, new SimExecutorState(e.id, e.kind, e.cores, rng(`executor/${e.id}`), e.sharing === 'wfq' ? new WfqSelector() : undefined)]),
+  );
   const models = new Map<string, SimModel>();
   cluster.placements.forEach((p, i) => models.set(p.model, buildModel(p, i, cluster, executors, profiles, options.service ?? {}, rng(`delay/${p.model}`))));
 
@@ -80,9 +89,10 @@ export function simulate(cluster: SimCluster, workload: Workload, profiles: read
   /** Busy time of [fromMs, toMs) inside the measured window. */
   const measuredOverlap = (fromMs: number, toMs: number): number => Math.max(0, Math.min(toMs, arrivalsEndMs) - Math.max(fromMs, warmupMs));
 
-  function start(ex: SimExecutorState, batch: SimBatch, nowMs: number): void {
+  /** Runs `batch` (or, under an arbiter, one segment of it taking `serviceMs`) on `ex` from `nowMs`. */
+  function start(ex: SimExecutorState, batch: SimBatch, nowMs: number, segmentMs?: number): void {
     const model = batch.instance.model;
-    let serviceMs = batch.instance.sampler.sampleMs(batch.rows, ex.rng);
+    let serviceMs = segmentMs ?? batch.instance.sampler.sampleMs(batch.rows, ex.rng);
     const switched = ex.lastModel !== undefined && ex.lastModel !== model;
     if (switched) serviceMs += switchCostMs;
     if (nowMs >= warmupMs && nowMs < arrivalsEndMs) {
@@ -109,21 +119,84 @@ export function simulate(cluster: SimCluster, workload: Workload, profiles: read
     else ex.waiting.push(batch);
   }
 
-  // VersionRuntime.pump: offer each free instance, in order, a batch; stop at the first 'empty' or 'wait'.
+  // One timer per model, replaced only by an earlier one (VersionRuntime.scheduleWake).
+  function wakeAt(m: SimModel, untilMs: number): void {
+    if (untilMs < m.wakeAtMs) {
+      m.wakeAtMs = untilMs;
+      queue.push(untilMs, m);
+    }
+  }
+
+  // VersionRuntime.pump: offer each free instance, in order, a batch; stop at the first 'empty' or 'wait'. Arbitrated
+  // executors pull work themselves: they are offered the chance to.
   function pump(m: SimModel, nowMs: number): void {
     for (const inst of m.instances) {
-      if (inst.busy) continue;
+      if (inst.busy || inst.executor.selector !== undefined) continue;
       const d = m.batcher.next(nowMs);
       if (d.kind === 'empty') break;
       if (d.kind === 'wait') {
-        // One timer per model, replaced only by an earlier one (VersionRuntime.scheduleWake).
-        if (d.untilMs < m.wakeAtMs) {
-          m.wakeAtMs = d.untilMs;
-          queue.push(d.untilMs, m);
-        }
+        wakeAt(m, d.untilMs);
         break;
       }
       dispatch(inst, d.items, nowMs);
+    }
+    for (const inst of m.instances) if (inst.executor.selector !== undefined) arbitrate(inst.executor, nowMs);
+  }
+
+  function flowView(inst: SimInstance): FlowView {
+    const m = inst.model;
+    const job = inst.job;
+    return {
+      flow: inst.key,
+      tenant: 'default',
+      weight: inst.weight,
+      tenantWeight: 1,
+      priority: 0,
+      queuedRequests: m.batcher.size,
+      headEnqueuedAtMs: 0,
+      headDeadlineAtMs: Infinity,
+      nextCostMs: job !== undefined ? job.costMs : inst.sampler.meanMs(1) / inst.segments,
+      sloMs: Infinity,
+      avgResponseMs: 0,
+      inProgress: job !== undefined,
+    };
+  }
+
+  // ExecutorScheduler.pump with one unit in flight: when the executor is free, the selector orders the models with
+  // work; the first that has a runnable unit (its batch's next segment, or a batch its batcher releases now) runs it.
+  function arbitrate(ex: SimExecutorState, nowMs: number): void {
+    const selector = ex.selector;
+    if (selector === undefined || ex.running !== undefined) return;
+    const views: FlowView[] = [];
+    const byKey = new Map<string, SimInstance>();
+    for (const inst of ex.hosted) {
+      if (inst.job === undefined && inst.model.batcher.size === 0) continue;
+      views.push(flowView(inst));
+      byKey.set(inst.key, inst);
+    }
+    if (views.length === 0) return;
+    const order = views.length === 1 ? [(views[0] as FlowView).flow] : selector.order(views, nowMs);
+    for (const key of order) {
+      const inst = byKey.get(key) as SimInstance;
+      let job: SimJob | undefined = inst.job;
+      if (job === undefined) {
+        const d = inst.model.batcher.next(nowMs);
+        if (d.kind === 'wait') wakeAt(inst.model, d.untilMs);
+        if (d.kind !== 'run') continue;
+        let rows = 0;
+        for (const r of d.items) {
+          rows += r.rows;
+          r.dispatchedAtMs = nowMs;
+        }
+        if (nowMs >= warmupMs && nowMs < arrivalsEndMs) inst.model.recordBatch(rows);
+        const batch: SimBatch = { instance: inst, items: d.items, rows };
+        const totalMs = inst.sampler.sampleMs(rows, ex.rng);
+        job = { batch, segmentsLeft: inst.segments, segmentMs: totalMs / inst.segments, costMs: inst.sampler.meanMs(rows) / inst.segments };
+        inst.job = job;
+      }
+      selector.charge(views.find((v) => v.flow === key) as FlowView, job.costMs, nowMs);
+      start(ex, job.batch, nowMs, job.segmentMs);
+      return;
     }
   }
 
@@ -160,6 +233,17 @@ export function simulate(cluster: SimCluster, workload: Workload, profiles: read
       const batch = e.running as SimBatch;
       e.busyMs += measuredOverlap(e.startedAtMs, nowMs);
       e.running = undefined;
+      if (e.selector !== undefined) {
+        const inst = batch.instance;
+        const job = inst.job as SimJob;
+        job.segmentsLeft -= 1;
+        if (job.segmentsLeft === 0) {
+          inst.job = undefined;
+          for (const r of batch.items) inst.model.recordDone(r, nowMs);
+        }
+        arbitrate(e, nowMs);
+        continue;
+      }
       // The worker starts its next queued batch before the front end even sees this response.
       const next = e.waiting.shift();
       if (next !== undefined) start(e, next, nowMs);
@@ -175,9 +259,10 @@ export function simulate(cluster: SimCluster, workload: Workload, profiles: read
 
   const endedAtMs = queue.size > 0 ? stopAtMs() : clock.nowMs();
   for (const ex of executors.values()) {
-    if (ex.running === undefined) continue;
-    ex.busyMs += measuredOverlap(ex.startedAtMs, endedAtMs);
-    for (const b of [ex.running, ...ex.waiting]) for (const r of b.items) if (r.measured) b.instance.model.dropped += 1;
+    if (ex.running !== undefined) ex.busyMs += measuredOverlap(ex.startedAtMs, endedAtMs);
+    // Unfinished batches: sent to a FIFO worker, or part-way through their segments under an arbiter.
+    const unfinished = ex.selector !== undefined ? ex.hosted.flatMap((i) => (i.job === undefined ? [] : [i.job.batch])) : ex.running === undefined ? [] : [ex.running, ...ex.waiting];
+    for (const b of unfinished) for (const r of b.items) if (r.measured) b.instance.model.dropped += 1;
   }
   for (const m of models.values()) for (const r of m.batcher.remove(() => true)) if (r.measured) m.dropped += 1;
 
@@ -229,7 +314,9 @@ function buildModel(
     const key = `${executor.kind}/${threads}`;
     let sampler = samplers.get(key);
     if (sampler === undefined) samplers.set(key, (sampler = new ServiceTimeSampler(findProfile(p, where, executor.kind, profiles), threads, service)));
-    model.instances.push({ model, executor, sampler, busy: false });
+    const inst: SimInstance = { model, executor, sampler, busy: false, key: `${p.model}#${executor.hosted.length}`, segments: p.segments ?? 1, weight: p.weight ?? 1, job: undefined };
+    model.instances.push(inst);
+    executor.hosted.push(inst);
   });
   return model;
 }

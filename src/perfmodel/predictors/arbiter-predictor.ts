@@ -16,6 +16,7 @@ export const arbiterPredictor: SharingPredictor = {
         arrivalRatePerS: m.arrivalRatePerS / instances,
         service: serviceFromFit(m.latency, 1, executor.cores, m.serviceScv ?? 0),
         weight: m.weight ?? 1,
+        segments: m.segments ?? 1,
       })),
       { quantumMs: executor.quantumMs ?? DEFAULT_QUANTUM_MS, switchCostMs: executor.switchCostMs ?? 0 },
     );
