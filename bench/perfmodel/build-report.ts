@@ -8,7 +8,7 @@ import type { CasePredictions } from './predictions.js';
 import type { OverheadProbe } from './probe-overhead.js';
 import type { ModelCalibration } from './calibrate-server.js';
 import { calibrationSummary } from './calibration-measurements.js';
-import { ANALYTIC_MODE, type ServerMode, type ValidationCase } from './validation-cases.js';
+import { ANALYTIC_MODE, FAIR_QUANTUM_MS, type ServerMode, type ValidationCase } from './validation-cases.js';
 import { COMMAND, type ValidationDocs } from './validation-docs.js';
 import {
   type ErrorSummary,
@@ -50,6 +50,8 @@ export interface ReportInput {
     readonly mode: ServerMode;
     readonly overheads: readonly OverheadProbe[];
     readonly calibration?: readonly ModelCalibration[];
+    /** Fair mode: graph segments per model as the server logged them. */
+    readonly segments?: Readonly<Record<string, number>>;
     readonly cases: readonly {
       readonly c: ValidationCase;
       readonly measured: MeasuredCase;
@@ -177,6 +179,13 @@ export function buildValidationReport(input: ReportInput): ValidationReport {
       ? 'Analytic = the mode\'s predictor on the calibrated occupancy curve (fit × scale, profile batch-1 scv), plus the delay stage (means and variances add; p95 from the gamma of the sum). Simulator = the same queueing (the server\'s batchers) on the profile\'s points × scale, plus the delay drawn per request (gamma).'
       : 'The analytic predictors use the profile\'s fit (fitted on per-cell p50) and batch-1 scv, the simulator the measured per-batch means and spread.',
     'fcfs = batching off (each request runs alone); fcfs-batching = dynamic batching with max_queue_delay_us 0, max_batch_size 8. In both, each model keeps up to 2 batches in flight and the one worker runs what it receives in arrival order.',
+    ...input.runs
+      .filter((r) => r.mode === 'fair')
+      .map((r) => {
+        const models = [...new Set(r.cases.flatMap((x) => x.c.models))];
+        const cut = models.map((m) => `${m} ${r.segments?.[m] ?? 1}`).join(', ');
+        return `fair = the fair policy (--policy fair --segment-quantum-ms ${FAIR_QUANTUM_MS}), batching off: one unit in the worker at a time; weighted fair queueing over profiled cost (equal weights) picks the model and may switch at every graph-segment boundary. Segments per request: ${cut}. Analytic = the arbiter model with a ${FAIR_QUANTUM_MS} ms quantum and those segment counts; simulator = the live WfqSelector on a 'wfq' executor with the same segments.`;
+      }),
     calibrated
       ? 'Rates: equal utilisation share per model, λ_i = u / (n · O_i) with O_i the calibrated batch-1 occupancy, so u is the server\'s load as the calibration sees it.'
       : 'Rates: equal utilisation share per model, λ_i = u / (n · S_i) with S_i the profiled batch-1 mean, so Σ λ_i S_i = u.',

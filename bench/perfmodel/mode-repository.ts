@@ -11,6 +11,7 @@ export const MAX_BATCH_SIZE = 8;
 /** config.yaml of every model in a mode's repository. */
 export function modeConfigYaml(mode: ServerMode): string {
   if (mode === 'fcfs') return '# perfmodel validation: no batching, every request runs alone\nmax_batch_size: 0\n';
+  if (mode === 'fair') return '# perfmodel validation: no batching; the fair policy arbitrates between the models\nmax_batch_size: 0\n';
   return [
     '# perfmodel validation: requests that queue while the instance is busy run together',
     `max_batch_size: ${MAX_BATCH_SIZE}`,

@@ -47,6 +47,10 @@ export interface PredictionSetup {
   readonly overheadMs: Readonly<Record<string, number>>;
   /** The calibration runs' measurements by model; when present they replace `overheadMs`. */
   readonly calibration?: Readonly<Record<string, ServedModelMeasurements>>;
+  /** Fair mode: graph segments per model (absent: whole). */
+  readonly segments?: Readonly<Record<string, number>>;
+  /** Fair mode: the arbiter's quantum, ms. */
+  readonly quantumMs?: number;
   /** Requests each simulation generates (warm-up included). */
   readonly simRequests: number;
   readonly seed: number;
@@ -62,6 +66,12 @@ function profileOf(setup: PredictionSetup, model: string): ModelProfile {
   return p;
 }
 
+/** The fair mode's segment count of `model` ({} elsewhere, or when it runs whole). */
+function segmentsOf(c: ValidationCase, setup: PredictionSetup, model: string): { segments?: number } {
+  const n = c.mode === 'fair' ? setup.segments?.[model] : undefined;
+  return n === undefined || n <= 1 ? {} : { segments: n };
+}
+
 export function analyticPrediction(c: ValidationCase, setup: PredictionSetup): ModelsPrediction {
   const batching = c.mode === 'fcfs-batching';
   const delays: Record<string, DelayStage> = {};
@@ -75,9 +85,9 @@ export function analyticPrediction(c: ValidationCase, setup: PredictionSetup): M
     }
     const cal = calibrateServedModel((rows) => batchLatencyMs(base.latency, rows, setup.threads), base.serviceScv ?? 0, measured);
     delays[m] = cal.delay;
-    return { ...base, latency: scaleLatencyCurve(base.latency, cal.occupancyScale) };
+    return { ...base, latency: scaleLatencyCurve(base.latency, cal.occupancyScale), ...segmentsOf(c, setup, m) };
   });
-  const prediction = predictorFor(ANALYTIC_MODE[c.mode]).predict(models, { cores: setup.threads });
+  const prediction = predictorFor(ANALYTIC_MODE[c.mode]).predict(models, { cores: setup.threads, ...(c.mode === 'fair' && setup.quantumMs !== undefined ? { quantumMs: setup.quantumMs } : {}) });
   return {
     utilisation: prediction.utilization,
     perModel: prediction.perModel.map((p) => {
@@ -105,10 +115,12 @@ export function simPrediction(c: ValidationCase, setup: PredictionSetup): Models
       executors: [EXECUTOR_ID],
       threads: setup.threads,
       ...(batching ? { batching: { maxBatchSize: MAX_BATCH_SIZE, maxQueueDelayMs: 0 } } : {}),
+      ...segmentsOf(c, setup, model),
       ...(d === undefined || d.meanMs <= 0 ? {} : { delay: { meanMs: d.meanMs, scv: d.varianceMs2 / (d.meanMs * d.meanMs) } }),
     };
   });
-  const cluster: SimCluster = { executors: [{ id: EXECUTOR_ID, kind: 'cpu', cores: setup.threads }], placements };
+  const sharing = c.mode === 'fair' ? ({ sharing: 'wfq' } as const) : {};
+  const cluster: SimCluster = { executors: [{ id: EXECUTOR_ID, kind: 'cpu', cores: setup.threads, ...sharing }], placements };
   const totalRatePerS = c.ratesPerS.reduce((a, b) => a + b, 0);
   // A little more simulated time than the request cap needs, so the cap ends the run.
   const durationMs = SIM_WARMUP_MS + (setup.simRequests / totalRatePerS) * 1000 * 1.05;

@@ -7,7 +7,10 @@ import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { progressBar } from '../../src/cli/progress.js';
-import type { ModelProfile } from '../../src/profiler/profile.js';
+import { NOT_SEGMENTED_LOG, SEGMENTED_LOG } from '../../src/engine/engine.js';
+import { segmentsForQuantum } from '../../src/onnx/segment-quantum.js';
+import { type ModelProfile, predictLatencyMs } from '../../src/profiler/profile.js';
+import { ProfileStore } from '../../src/profiler/profile-store.js';
 import { scaleCheckScenario } from '../../src/sim/scale-check.js';
 import { simulate } from '../../src/sim/simulator.js';
 import { repoRoot } from '../lib/repo-root.js';
@@ -21,6 +24,7 @@ import { type ProfiledModel, profileModels } from './profile-models.js';
 import { type ServerProcess, startServerProcess } from './server-process.js';
 import { buildValidationReport } from './build-report.js';
 import {
+  FAIR_QUANTUM_MS,
   MODES_NOT_IN_SERVER,
   MODEL_SETS,
   QUICK_UTILISATIONS,
@@ -55,6 +59,31 @@ const DEFAULT_OTHER_CORES_LIMIT = 0.25;
 /** An analytic prediction that takes longer than this is reported as missing (the predictor runs in a child). */
 const ANALYTIC_TIMEOUT_MS = 20_000;
 const SEED = 7;
+/** How long the fair server may take to cut and load the models' segments, ms. */
+const SEGMENT_TIMEOUT_MS = 120_000;
+
+/** `tessera serve` arguments that select a mode's policy (the others run the default policy). */
+function modeServeArgs(mode: ServerMode): string[] {
+  return mode === 'fair' ? ['--policy', 'fair', '--segment-quantum-ms', String(FAIR_QUANTUM_MS)] : [];
+}
+
+/**
+ * Fair mode: the server cuts a model into segments from its profile once loaded, in the background. Waits for the
+ * log of every model the quantum splits (the others run whole) and returns the segment counts.
+ */
+async function awaitSegments(server: ServerProcess, profiles: readonly ModelProfile[], threads: number, log: (m: string) => void): Promise<Record<string, number>> {
+  const expected = profiles.filter((p) => segmentsForQuantum(predictLatencyMs(p.fit, 1, threads), FAIR_QUANTUM_MS) > 1).map((p) => p.model);
+  const entries = await server.waitForLogs((e) => e.msg === SEGMENTED_LOG || e.msg === NOT_SEGMENTED_LOG, expected.length, SEGMENT_TIMEOUT_MS);
+  const segments: Record<string, number> = {};
+  for (const e of entries) {
+    if (e.msg === SEGMENTED_LOG) segments[String(e['model'])] = Number(e['segments']);
+    else log(`perfmodel: fair: ${String(e['model'])} runs whole: ${String(e['reason'])}`);
+  }
+  const missing = expected.filter((m) => !entries.some((e) => e['model'] === m));
+  if (missing.length > 0) throw new Error(`fair: no segmentation log for ${missing.join(', ')} within ${SEGMENT_TIMEOUT_MS / 1000} s`);
+  log(`perfmodel: fair: segments ${profiles.map((p) => `${p.model}=${segments[p.model] ?? 1}`).join(' ')}`);
+  return segments;
+}
 
 const { values: args } = parseArgs({
   options: {
@@ -84,6 +113,8 @@ interface ModeRun {
   readonly overheads: OverheadProbe[];
   /** Each model alone on this mode's server, before its cases (absent in raw files of older runs). */
   readonly calibration?: ModelCalibration[];
+  /** Fair mode: graph segments per model as the server logged them (a model it left whole is absent). */
+  readonly segments?: Readonly<Record<string, number>>;
   readonly cases: { readonly c: ValidationCase; readonly measured: MeasuredCase; readonly attempts: number; readonly otherCoresAttempts: number[] }[];
 }
 
@@ -168,8 +199,15 @@ async function measureAll(threads: number, quick: boolean, windowS: number, matr
     let done = 0;
     for (const mode of matrix.modes) {
       const repository = await writeModeRepository(join(runDir, `repo-${mode}`), zooDir, models, mode);
+      const stateDir = join(runDir, `state-${mode}`);
+      // The fair server cuts models into segments from their profiles: give it this run's.
+      if (mode === 'fair') {
+        const store = new ProfileStore({ stateDir, repositoryDir: repository });
+        for (const p of profiles) await store.save(p);
+      }
       progress.update(done, total, `start tessera (${mode})`);
-      server = await startServerProcess({ repository, stateDir: join(runDir, `state-${mode}`), workers: WORKERS, threads });
+      server = await startServerProcess({ repository, stateDir, workers: WORKERS, threads, extraArgs: modeServeArgs(mode) });
+      const segments = mode === 'fair' ? await awaitSegments(server, profiles, threads, log) : undefined;
       progress.update(done, total, `calibration (${mode})`);
       const calibrationOptions = { probe: { ...PROBE, seed: SEED }, saturation: SATURATION, otherCoresLimit: OTHER_CORES_LIMIT, maxAttempts: CALIBRATION_ATTEMPTS };
       const calibration = await calibrateServer(server, models, serviceMs, calibrationOptions, (m) => log(`perfmodel: ${m}`));
@@ -178,7 +216,7 @@ async function measureAll(threads: number, quick: boolean, windowS: number, matr
       const measurements = measurementsOf(calibration);
       const occupancy = (model: string): number => occupancyB1Ms(profiles, threads, model, measurements);
       const cases = validationCases([mode], matrix.sets, utilisations, occupancy);
-      const run: ModeRun = { mode, overheads, calibration, cases: [] };
+      const run: ModeRun = { mode, overheads, calibration, ...(segments === undefined ? {} : { segments }), cases: [] };
       for (const c of cases) {
         progress.update(done, total, `${mode} ${c.models.join('+')} u=${c.utilisation}`);
         const options = { warmupMs: WARMUP_MS, durationMs: windowS * 1000, maxInFlight: MAX_IN_FLIGHT, seed: SEED + done };
@@ -245,7 +283,8 @@ async function main(): Promise<void> {
   for (const run of raw.modeRuns) {
     const overheadMs = Object.fromEntries(run.overheads.map((o) => [o.model, o.overheadMs]));
     const calibration = run.calibration === undefined ? {} : { calibration: measurementsOf(run.calibration) };
-    const setup = { profiles, threads: raw.threads, overheadMs, ...calibration, simRequests: SIM_REQUESTS, seed: SEED };
+    const fair = run.mode === 'fair' ? { segments: run.segments ?? {}, quantumMs: FAIR_QUANTUM_MS } : {};
+    const setup = { profiles, threads: raw.threads, overheadMs, ...calibration, ...fair, simRequests: SIM_REQUESTS, seed: SEED };
     const cases = [];
     for (const x of run.cases) cases.push({ ...x, predictions: await predictCase(x.c, setup, ANALYTIC_TIMEOUT_MS) });
     predicted.push({ ...run, cases });

@@ -7,10 +7,12 @@ export interface ServerProcessOptions {
   readonly stateDir: string;
   readonly workers: number;
   readonly threads: number;
+  /** More `tessera serve` arguments (e.g. the policy). */
+  readonly extraArgs?: readonly string[];
 }
 
-export type ServerProcess = Pick<ServeProcess, 'pid' | 'httpPort' | 'workerPids' | 'stop'>;
+export type ServerProcess = Pick<ServeProcess, 'pid' | 'httpPort' | 'workerPids' | 'stop' | 'waitForLogs'>;
 
 export function startServerProcess(o: ServerProcessOptions): Promise<ServerProcess> {
-  return startServeProcess(['--repository', o.repository, '--state-dir', o.stateDir, '--no-grpc', '--workers', String(o.workers), '--threads', String(o.threads)]);
+  return startServeProcess(['--repository', o.repository, '--state-dir', o.stateDir, '--no-grpc', '--workers', String(o.workers), '--threads', String(o.threads), ...(o.extraArgs ?? [])]);
 }
