@@ -1,6 +1,6 @@
 // `npm run bench:fairness`: fair device sharing (Olympian-style) vs FIFO vs uncontrolled on one machine; writes bench/results/fairness.json.
 //
-//   node dist/bench/fairness/run.js [--quick] [--state-dir DIR] [--out FILE] [--policies fifo,fair,uncontrolled] [--reuse-profiles]
+//   node dist/bench/fairness/run.js [--quick] [--state-dir DIR] [--out FILE] [--policies fifo,fair,uncontrolled] [--reuse-profiles] [--threads N]
 //                                   [--fair-args="--max-batches-in-flight 1"]
 //
 // Profiles the three models (the fair server cuts them into segments from their profiled cost), then starts one
@@ -33,6 +33,8 @@ const { values: args } = parseArgs({
     'reuse-profiles': { type: 'boolean', default: false },
     /** Extra `tessera serve` arguments of the fair server, e.g. "--max-batches-in-flight 1 --segment-quantum-ms 4". */
     'fair-args': { type: 'string' },
+    /** onnxruntime intra-op threads of every policy's workers (default 2). */
+    threads: { type: 'string' },
   },
 });
 
@@ -50,7 +52,10 @@ function policiesFromArgs(): FairnessPolicy[] {
 async function ensureProfiles(repository: string, stateDir: string, reuse: boolean, settings: ReturnType<typeof fairnessSettings>): Promise<void> {
   const store = new ProfileStore({ stateDir, repositoryDir: repository });
   const missing: string[] = [];
-  for (const model of MODELS) if (!reuse || (await store.getKind(model, '1', 'cpu')) === undefined) missing.push(model);
+  for (const model of MODELS) {
+    const stored = reuse ? await store.getKind(model, '1', 'cpu') : undefined;
+    if (stored?.points.some((p) => p.batchSize === 1 && p.threads === settings.threads) !== true) missing.push(model);
+  }
   if (missing.length === 0) return log('profiles: reusing stored ones');
   log(`profiles: ${missing.join(', ')} (batch 1, ${settings.threads} threads)`);
   await profileCommand({
@@ -68,7 +73,9 @@ async function ensureProfiles(repository: string, stateDir: string, reuse: boole
 }
 
 async function main(): Promise<void> {
-  const settings = fairnessSettings(args.quick);
+  const threads = args.threads === undefined ? undefined : Number(args.threads);
+  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) throw new Error(`--threads: expected an integer >= 1, got '${args.threads}'`);
+  const settings = { ...fairnessSettings(args.quick), ...(threads === undefined ? {} : { threads }) };
   const policies = policiesFromArgs();
   const root = repoRoot();
   const stateRoot = args['state-dir'] ?? join(tmpdir(), 'tessera-bench-state');
