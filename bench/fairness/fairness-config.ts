@@ -33,7 +33,10 @@ export interface FairnessSettings {
   readonly holSmallLoadFraction: number;
   /** The rate used when FIFO's alone points were not run (--policies without fifo), requests/s. */
   readonly holSmallRatePerS: number;
-  /** onnxruntime intra-op threads per worker. */
+  /**
+   * onnxruntime intra-op threads per worker: 1, so the second core is left to the front end and the load generator
+   * (with 2, sessions' spinning threads fight each other and the front end: FIFO alone loses 20% when models alternate).
+   */
   readonly threads: number;
   /** --segment-quantum-ms of the fair server. */
   readonly segmentQuantumMs: number;
@@ -53,7 +56,7 @@ const FULL: FairnessSettings = {
   holLargeClients: 2,
   holSmallLoadFraction: 0.1,
   holSmallRatePerS: 20,
-  threads: 2,
+  threads: 1,
   segmentQuantumMs: 2,
   profileCellBudgetMs: 2000,
   profileModelBudgetMs: 10_000,

@@ -33,7 +33,7 @@ const { values: args } = parseArgs({
     'reuse-profiles': { type: 'boolean', default: false },
     /** Extra `tessera serve` arguments of the fair server, e.g. "--max-batches-in-flight 1 --segment-quantum-ms 4". */
     'fair-args': { type: 'string' },
-    /** onnxruntime intra-op threads of every policy's workers (default 2). */
+    /** onnxruntime intra-op threads of every policy's workers (default 1). */
     threads: { type: 'string' },
   },
 });
