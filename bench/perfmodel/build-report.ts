@@ -184,7 +184,7 @@ export function buildValidationReport(input: ReportInput): ValidationReport {
       .map((r) => {
         const models = [...new Set(r.cases.flatMap((x) => x.c.models))];
         const cut = models.map((m) => `${m} ${r.segments?.[m] ?? 1}`).join(', ');
-        return `fair = the fair policy (--policy fair --segment-quantum-ms ${FAIR_QUANTUM_MS}), batching off: one unit in the worker at a time; weighted fair queueing over profiled cost (equal weights) picks the model and may switch at every graph-segment boundary. Segments per request: ${cut}. Analytic = the arbiter model with a ${FAIR_QUANTUM_MS} ms quantum and those segment counts; simulator = the live WfqSelector on a 'wfq' executor with the same segments.`;
+        return `fair = the fair policy (--policy fair --segment-quantum-ms ${FAIR_QUANTUM_MS} --max-batches-in-flight 1), batching off: one unit in the worker at a time; weighted fair queueing over profiled cost (equal weights) picks the model and may switch at every graph-segment boundary. Segments per request: ${cut}. Analytic = the arbiter model with a ${FAIR_QUANTUM_MS} ms quantum and those segment counts; simulator = the live WfqSelector on a 'wfq' executor with the same segments.`;
       }),
     calibrated
       ? 'Rates: equal utilisation share per model, λ_i = u / (n · O_i) with O_i the calibrated batch-1 occupancy, so u is the server\'s load as the calibration sees it.'

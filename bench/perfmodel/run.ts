@@ -62,9 +62,12 @@ const SEED = 7;
 /** How long the fair server may take to cut and load the models' segments, ms. */
 const SEGMENT_TIMEOUT_MS = 120_000;
 
-/** `tessera serve` arguments that select a mode's policy (the others run the default policy). */
+/**
+ * `tessera serve` arguments that select a mode's policy (the others run the default policy). The fair mode keeps one
+ * unit in the worker, as the arbiter model assumes (each unit chosen when the worker frees up).
+ */
 function modeServeArgs(mode: ServerMode): string[] {
-  return mode === 'fair' ? ['--policy', 'fair', '--segment-quantum-ms', String(FAIR_QUANTUM_MS)] : [];
+  return mode === 'fair' ? ['--policy', 'fair', '--segment-quantum-ms', String(FAIR_QUANTUM_MS), '--max-batches-in-flight', '1'] : [];
 }
 
 /**
