@@ -43,9 +43,9 @@ export interface SimExecutorResult {
   readonly kind: ExecutorKind;
   /** Busy time (running batches, switch costs included) inside the measured window over the window's length. */
   readonly utilisation: number;
-  /** Batches that started in the measured window. */
+  /** Batches that started in the measured window ('wfq' executors: units, i.e. graph segments, that started). */
   readonly batches: number;
-  /** Of those, batches that paid the switch cost (previous batch was another model). */
+  /** Of those, the ones that paid the switch cost (the previous one was another model's). */
   readonly switches: number;
 }
 
