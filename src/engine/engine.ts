@@ -161,7 +161,7 @@ export class Engine implements EngineApi {
         // Every policy, the fair arbiter included, keeps --max-batches-in-flight units in the worker: with 2 the next
         // unit waits there, so the worker does not idle for each reply's round trip through the front end. Under the
         // fair policy that unit is chosen one unit early, which delays a light model behind a heavy segment.
-        // bench:fairness with 1 intra-op thread: throughput loss 3.0% and small-model p99 54 ms with 2 units, 24.3%
+        // bench:fairness with 1 intra-op thread: throughput loss 3.0-4.5% and small-model p99 48-54 ms with 2 units, 24.3%
         // and 40 ms with 1; with 2 threads on 2 cores 2 units lost 30% (threads of the queued session spin against the
         // running one), so there 1 unit was better.
         maxUnitsInFlight: this.o.defaults.maxBatchesInFlight,
