@@ -1,6 +1,6 @@
 // Runs every experiment point of one policy on its own server: each model alone, equal weights, 1:2:4, head-of-line.
 
-import { NOT_SEGMENTED_LOG, SEGMENTED_LOG } from '../../src/engine/engine.js';
+import { NOT_SEGMENTED_LOG, SEGMENTED_LOG, UNDER_QUANTUM_LOG } from '../../src/engine/engine.js';
 import type { LoadArrival } from '../../src/loadgen/index.js';
 import { type ServeProcess, startServeProcess } from '../lib/serve-process.js';
 import { type Experiment, type FairnessPolicy, type FairnessSettings, LARGE_MODEL, MODELS, SMALL_MODEL, WEIGHTS, policyServeArgs } from './fairness-config.js';
@@ -93,11 +93,11 @@ function arrivalText(a: LoadArrival): string {
 
 /** Waits until the server logged, for every model, that it was segmented or why not. */
 async function awaitSegments(server: ServeProcess, log: (m: string) => void): Promise<Record<string, number>> {
-  const entries = await server.waitForLogs((e) => e.msg === SEGMENTED_LOG || e.msg === NOT_SEGMENTED_LOG, MODELS.length, SEGMENT_TIMEOUT_MS);
+  const entries = await server.waitForLogs((e) => e.msg === SEGMENTED_LOG || e.msg === NOT_SEGMENTED_LOG || e.msg === UNDER_QUANTUM_LOG, MODELS.length, SEGMENT_TIMEOUT_MS);
   const segments: Record<string, number> = {};
   for (const e of entries) {
     if (e.msg === SEGMENTED_LOG) segments[String(e['model'])] = Number(e['segments']);
-    else log(`fair: ${String(e['model'])} NOT segmented: ${String(e['reason'])}`);
+    else if (e.msg === NOT_SEGMENTED_LOG) log(`fair: ${String(e['model'])} NOT segmented: ${String(e['reason'])}`);
   }
   const missing = MODELS.filter((m) => segments[m] === undefined);
   log(`fair: segments ${MODELS.map((m) => `${m}=${segments[m] ?? 'whole'}`).join(' ')}`);

@@ -51,6 +51,8 @@ const PROFILE_POLL_MS = 5000;
 export const SEGMENTED_LOG = 'model segmented';
 /** Logged when a model the policy wants in segments runs as whole batches (benchmarks wait for it). */
 export const NOT_SEGMENTED_LOG = 'could not segment the model; it runs as whole batches';
+/** Logged when a model runs whole because its profiled batch-1 time fits in one segment quantum (benchmarks wait for it). */
+export const UNDER_QUANTUM_LOG = 'model runs whole: it fits in one segment quantum';
 
 export interface EngineLogger {
   info(obj: object, msg?: string): void;
@@ -578,7 +580,10 @@ export class Engine implements EngineApi {
     if (quantumMs <= 0 || dir === undefined || lv.runtime.segmentCount > 0) return;
     const latencyMs = lv.cost.predictMs(1);
     const wanted = segmentsForQuantum(latencyMs, quantumMs);
-    if (wanted <= 1) return;
+    if (wanted <= 1) {
+      this.o.logger.info({ model, version, quantumMs, latencyMs: +latencyMs.toFixed(2), policy: this.policy.name }, UNDER_QUANTUM_LOG);
+      return;
+    }
     const executors = this.o.pool.executors().filter((e) => lv.runtime.executorIds.includes(e.id));
     if (!executors.every((e) => supportsSegments(e))) return;
     const segmented = segmentModel(new Uint8Array(await readFile(lv.path)), { targetSegments: wanted });
