@@ -1,7 +1,7 @@
 // Runs every experiment point of one policy on its own server: each model alone, equal weights, 1:2:4, head-of-line.
 
-import { NOT_SEGMENTED_LOG, SEGMENTED_LOG, UNDER_QUANTUM_LOG } from '../../src/engine/engine.js';
 import type { LoadArrival } from '../../src/loadgen/index.js';
+import { awaitSegmentLogs } from '../lib/segment-logs.js';
 import { type ServeProcess, startServeProcess } from '../lib/serve-process.js';
 import { type Experiment, type FairnessPolicy, type FairnessSettings, LARGE_MODEL, MODELS, SMALL_MODEL, WEIGHTS, policyServeArgs } from './fairness-config.js';
 import { type PointFlow, type PointMeasurement, measurePoint, registerApps } from './measure-point.js';
@@ -93,14 +93,9 @@ function arrivalText(a: LoadArrival): string {
 
 /** Waits until the server logged, for every model, that it was segmented or why not. */
 async function awaitSegments(server: ServeProcess, log: (m: string) => void): Promise<Record<string, number>> {
-  const entries = await server.waitForLogs((e) => e.msg === SEGMENTED_LOG || e.msg === NOT_SEGMENTED_LOG || e.msg === UNDER_QUANTUM_LOG, MODELS.length, SEGMENT_TIMEOUT_MS);
-  const segments: Record<string, number> = {};
-  for (const e of entries) {
-    if (e.msg === SEGMENTED_LOG) segments[String(e['model'])] = Number(e['segments']);
-    else if (e.msg === NOT_SEGMENTED_LOG) log(`fair: ${String(e['model'])} NOT segmented: ${String(e['reason'])}`);
-  }
-  const missing = MODELS.filter((m) => segments[m] === undefined);
+  const { segments, noCut, missing } = await awaitSegmentLogs(server, MODELS, SEGMENT_TIMEOUT_MS);
+  for (const w of noCut) log(`fair: ${w.model} NOT segmented: ${w.reason}`);
   log(`fair: segments ${MODELS.map((m) => `${m}=${segments[m] ?? 'whole'}`).join(' ')}`);
-  if (missing.length > 0 && entries.length < MODELS.length) log(`fair: no segmentation log for ${missing.join(', ')} within ${SEGMENT_TIMEOUT_MS / 1000} s`);
+  if (missing.length > 0) log(`fair: no segmentation log for ${missing.join(', ')} within ${SEGMENT_TIMEOUT_MS / 1000} s`);
   return segments;
 }

@@ -7,13 +7,12 @@ import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { progressBar } from '../../src/cli/progress.js';
-import { NOT_SEGMENTED_LOG, SEGMENTED_LOG } from '../../src/engine/engine.js';
-import { segmentsForQuantum } from '../../src/onnx/segment-quantum.js';
-import { type ModelProfile, predictLatencyMs } from '../../src/profiler/profile.js';
+import type { ModelProfile } from '../../src/profiler/profile.js';
 import { ProfileStore } from '../../src/profiler/profile-store.js';
 import { scaleCheckScenario } from '../../src/sim/scale-check.js';
 import { simulate } from '../../src/sim/simulator.js';
 import { repoRoot } from '../lib/repo-root.js';
+import { awaitSegmentLogs } from '../lib/segment-logs.js';
 import { type MeasuredCase, measureCase } from './measure-case.js';
 import { prepareZoo, writeModeRepository } from './mode-repository.js';
 import type { OverheadProbe } from './probe-overhead.js';
@@ -70,21 +69,12 @@ function modeServeArgs(mode: ServerMode): string[] {
   return mode === 'fair' ? ['--policy', 'fair', '--segment-quantum-ms', String(FAIR_QUANTUM_MS), '--max-batches-in-flight', '1'] : [];
 }
 
-/**
- * Fair mode: the server cuts a model into segments from its profile once loaded, in the background. Waits for the
- * log of every model the quantum splits (the others run whole) and returns the segment counts.
- */
-async function awaitSegments(server: ServerProcess, profiles: readonly ModelProfile[], threads: number, log: (m: string) => void): Promise<Record<string, number>> {
-  const expected = profiles.filter((p) => segmentsForQuantum(predictLatencyMs(p.fit, 1, threads), FAIR_QUANTUM_MS) > 1).map((p) => p.model);
-  const entries = await server.waitForLogs((e) => e.msg === SEGMENTED_LOG || e.msg === NOT_SEGMENTED_LOG, expected.length, SEGMENT_TIMEOUT_MS);
-  const segments: Record<string, number> = {};
-  for (const e of entries) {
-    if (e.msg === SEGMENTED_LOG) segments[String(e['model'])] = Number(e['segments']);
-    else log(`perfmodel: fair: ${String(e['model'])} runs whole: ${String(e['reason'])}`);
-  }
-  const missing = expected.filter((m) => !entries.some((e) => e['model'] === m));
+/** Fair mode: the server cuts each model into segments from its profile once loaded, in the background; waits for its decisions. */
+async function awaitSegments(server: ServerProcess, models: readonly string[], log: (m: string) => void): Promise<Record<string, number>> {
+  const { segments, noCut, missing } = await awaitSegmentLogs(server, models, SEGMENT_TIMEOUT_MS);
+  for (const w of noCut) log(`perfmodel: fair: ${w.model} runs whole: ${w.reason}`);
   if (missing.length > 0) throw new Error(`fair: no segmentation log for ${missing.join(', ')} within ${SEGMENT_TIMEOUT_MS / 1000} s`);
-  log(`perfmodel: fair: segments ${profiles.map((p) => `${p.model}=${segments[p.model] ?? 1}`).join(' ')}`);
+  log(`perfmodel: fair: segments ${models.map((m) => `${m}=${segments[m] ?? 1}`).join(' ')}`);
   return segments;
 }
 
@@ -210,7 +200,7 @@ async function measureAll(threads: number, quick: boolean, windowS: number, matr
       }
       progress.update(done, total, `start tessera (${mode})`);
       server = await startServerProcess({ repository, stateDir, workers: WORKERS, threads, extraArgs: modeServeArgs(mode) });
-      const segments = mode === 'fair' ? await awaitSegments(server, profiles, threads, log) : undefined;
+      const segments = mode === 'fair' ? await awaitSegments(server, models, log) : undefined;
       progress.update(done, total, `calibration (${mode})`);
       const calibrationOptions = { probe: { ...PROBE, seed: SEED }, saturation: SATURATION, otherCoresLimit: OTHER_CORES_LIMIT, maxAttempts: CALIBRATION_ATTEMPTS };
       const calibration = await calibrateServer(server, models, serviceMs, calibrationOptions, (m) => log(`perfmodel: ${m}`));
