@@ -23,7 +23,14 @@ const dir = mkdtempSync(join(tmpdir(), 'tessera-engine-fair-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 const logs: string[] = [];
-const logger: EngineLogger = { info: (_o, m) => logs.push(m ?? ''), warn: (o, m) => logs.push(`${m ?? ''} ${JSON.stringify(o)}`), error: () => undefined };
+/** The fields of every segmentation log line. */
+const segmentedLogs: Record<string, unknown>[] = [];
+const logger: EngineLogger = {
+  info: (o, m) => {
+    logs.push(m ?? '');
+    if (m === SEGMENTED_LOG) segmentedLogs.push(o as Record<string, unknown>);
+  },
+  warn: (o, m) => logs.push(`${m ?? ''} ${JSON.stringify(o)}`), error: () => undefined };
 
 function zooModel(name: string): RepositoryModel {
   const entry = findZooEntry(name);
@@ -114,6 +121,9 @@ test('under the fair policy a profiled model runs in segments and answers exactl
   for (let i = 0; i < 200 && logs.filter((l) => l === SEGMENTED_LOG).length < 2; i++) await new Promise((r) => setTimeout(r, 25));
   assert.equal(logs.filter((l) => l === SEGMENTED_LOG).length, 2, logs.join('\n'));
   assert.ok(fairExecutor.loadedKeys().some((k) => k.endsWith('#seg')));
+  // Each was cut in the graph onnxruntime runs (blocked layout) or, on a CPU without it, in the stored graph, saying why.
+  for (const o of segmentedLogs) assert.ok(o['graph'] === 'runtime' || typeof o['storedBecause'] === 'string', JSON.stringify(o));
+  assert.ok(!fairExecutor.loadedKeys().some((k) => k.endsWith('#runtime-graph')), 'the session that wrote the runtime graph is closed');
 
   let switches = 0;
   const onSwitch = (): void => {

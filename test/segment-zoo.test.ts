@@ -11,7 +11,10 @@ import * as ort from 'onnxruntime-node';
 
 import { GraphBuilder } from '../src/onnx/graph-builder.js';
 import { SeededRandom } from '../src/onnx/seeded-random.js';
+import { chooseSegmentation } from '../src/onnx/segment-choice.js';
 import { type SegmentOptions, type SegmentedModel, segmentModel } from '../src/onnx/segment-graph.js';
+import { NCHWC_DOMAIN } from '../src/onnx/segment-values.js';
+import { decodeModelProto } from '../src/onnx/onnx-proto.js';
 import { ZOO_MODEL_VERSION, generateZoo } from '../src/repository/zoo/generate-zoo.js';
 import { IMAGE_CLASSIFICATION, TEXT_CLASSIFICATION, ZOO, type ZooEntry } from '../src/repository/zoo/zoo-catalog.js';
 
@@ -105,6 +108,40 @@ describe('segmented zoo models in onnxruntime', () => {
       const shares = model.segments.reduce((sum, s) => sum + s.costFraction, 0);
       assert.ok(Math.abs(shares - 1) < 1e-9, `cost fractions sum to ${shares}`);
       for (const batch of BATCH_TWO.has(entry.name) ? [1, 2] : [1]) await assertSegmentsMatch(bytes, model, feedsFor(entry, batch));
+    });
+  }
+});
+
+describe("segmented runtime graphs (onnxruntime's optimised graph, blocked NCHWc layout where the CPU has it)", () => {
+  let dir = '';
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'tessera-segment-runtime-'));
+    await generateZoo(dir);
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** What the engine gets from an executor: the graph onnxruntime runs, saved when a session opens. */
+  async function runtimeGraph(path: string, name: string): Promise<Uint8Array> {
+    const out = join(dir, `${name}.runtime.onnx`);
+    const session = await ort.InferenceSession.create(path, { intraOpNumThreads: 1, graphOptimizationLevel: 'all', optimizedModelFilePath: out, logSeverityLevel: 3 });
+    await session.release();
+    return new Uint8Array(await readFile(out));
+  }
+
+  for (const entry of ZOO.filter((e) => e.task === IMAGE_CLASSIFICATION || e.name === 'bert-tiny')) {
+    it(`${entry.name}: the chosen cut runs in sequence and gives the whole model's outputs`, async () => {
+      const path = join(dir, entry.name, ZOO_MODEL_VERSION, 'model.onnx');
+      const stored = new Uint8Array(await readFile(path));
+      const runtime = await runtimeGraph(path, entry.name);
+      const blocked = (decodeModelProto(runtime).graph?.node ?? []).some((n) => n.domain === NCHWC_DOMAIN);
+      const choice = chooseSegmentation(stored, runtime, { targetSegments: TARGET_SEGMENTS });
+      if (!blocked) assert.equal(choice.reason, 'the runtime graph has no blocked-layout operators');
+      // On a CPU with the blocked layout, CNNs are cut in it: no layout conversion at the boundaries.
+      if (blocked && entry.task === IMAGE_CLASSIFICATION) assert.equal(choice.graph, 'runtime', choice.reason);
+      if (entry.task === IMAGE_CLASSIFICATION) assert.ok(choice.model.segments.length > 1, `${entry.name}: ${choice.model.segments.length} segment`);
+      for (const batch of BATCH_TWO.has(entry.name) ? [1, 2] : [1]) await assertSegmentsMatch(stored, choice.model, feedsFor(entry, batch));
     });
   }
 });

@@ -12,11 +12,11 @@ import type {
   RepositoryIndexEntry,
   ServerMetadata,
 } from '../core/inference.js';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { type Executor, supportsSegments } from '../executor/executor.js';
 import { writeSegmentFiles } from '../onnx/segment-files.js';
-import { segmentModel } from '../onnx/segment-graph.js';
+import { chooseSegmentation } from '../onnx/segment-choice.js';
 import { segmentsForQuantum } from '../onnx/segment-quantum.js';
 import type { ModelConfig } from '../repository/model-config.js';
 import { ModelLifecycle } from '../repository/model-lifecycle.js';
@@ -586,14 +586,17 @@ export class Engine implements EngineApi {
     }
     const executors = this.o.pool.executors().filter((e) => lv.runtime.executorIds.includes(e.id));
     if (!executors.every((e) => supportsSegments(e))) return;
-    const segmented = segmentModel(new Uint8Array(await readFile(lv.path)), { targetSegments: wanted });
+    const key = `${model}@${version}`;
+    const segDir = join(dir, model, String(version));
+    const runtimeGraph = await this.runtimeGraph(key, lv, executors[0], segDir);
+    const choice = chooseSegmentation(new Uint8Array(await readFile(lv.path)), runtimeGraph, { targetSegments: wanted });
+    const segmented = choice.model;
     if (segmented.segments.length <= 1) {
       this.o.logger.info({ model, version, reason: 'the graph has no clean cut' }, NOT_SEGMENTED_LOG);
       return;
     }
-    const key = `${model}@${version}`;
     const segKey = `${key}#seg`;
-    const paths = await writeSegmentFiles(join(dir, model, String(version)), key, segmented);
+    const paths = await writeSegmentFiles(segDir, key, segmented);
     await Promise.all(
       executors.map((e) => (supportsSegments(e) ? e.loadSegments({ key: segKey, paths, options: { intraOpThreads: lv.threads, executionProviders: ['cpu'], stopSpinningAfterRun: true } }) : undefined)),
     );
@@ -604,7 +607,32 @@ export class Engine implements EngineApi {
     }
     // EDF only needs preemption points while another model shares the executor; the fair arbiter always uses them.
     lv.runtime.enableSegments({ key: segKey, costFractions: segmented.segments.map((s) => s.costFraction), onlyWhenShared: this.policy.selector !== 'wfq' });
-    this.o.logger.info({ model, version, segments: segmented.segments.length, quantumMs, latencyMs: +latencyMs.toFixed(2), policy: this.policy.name }, SEGMENTED_LOG);
+    this.o.logger.info(
+      { model, version, segments: segmented.segments.length, quantumMs, latencyMs: +latencyMs.toFixed(2), policy: this.policy.name, graph: choice.graph, ...(choice.reason === undefined ? {} : { storedBecause: choice.reason }) },
+      SEGMENTED_LOG,
+    );
+  }
+
+  /**
+   * The graph onnxruntime runs for this version on this machine (after its optimisations, blocked layout
+   * included), written by one executor opening the model once more; undefined (logged) when that fails. Every
+   * executor of the pool is a worker on this machine, so the graph suits them all.
+   */
+  private async runtimeGraph(key: string, lv: LoadedVersion, executor: Executor | undefined, segDir: string): Promise<Uint8Array | undefined> {
+    if (executor === undefined) return undefined;
+    const path = resolve(join(segDir, 'runtime-graph.onnx'));
+    const tempKey = `${key}#runtime-graph`;
+    try {
+      await mkdir(segDir, { recursive: true });
+      await executor.load({ key: tempKey, path: lv.path, options: { intraOpThreads: lv.threads, executionProviders: ['cpu'], saveOptimizedTo: path } });
+      return new Uint8Array(await readFile(path));
+    } catch (e) {
+      this.o.logger.warn({ key, reason: e instanceof Error ? e.message : String(e) }, 'cannot get the runtime graph; cutting the stored graph');
+      return undefined;
+    } finally {
+      await executor.unload(tempKey).catch(() => undefined);
+      await rm(path, { force: true }).catch(() => undefined);
+    }
   }
 
   /** The segment size the policy wants, ms; 0 for policies that run whole batches. */

@@ -16,6 +16,12 @@ export interface SessionOptions {
    * `session.force_spinning_stop`): for sessions that take turns on the same cores.
    */
   readonly stopSpinningAfterRun?: boolean;
+  /**
+   * Absolute path to write the graph onnxruntime will run, after all its optimisations, when the session opens
+   * (`optimizedModelFilePath`). On CPUs with AVX2 that graph keeps convolutions in the blocked NCHWc layout, so it
+   * only runs on the same kind of machine. The engine cuts it into segments (src/onnx/segment-graph.ts).
+   */
+  readonly saveOptimizedTo?: string;
 }
 
 export interface LoadSpec {

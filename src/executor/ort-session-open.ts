@@ -25,6 +25,8 @@ export async function openSession(path: string, options: SessionOptions): Promis
       intraOpNumThreads: options.intraOpThreads,
       executionProviders: options.executionProviders ?? DEFAULT_EXECUTION_PROVIDERS,
       graphOptimizationLevel: 'all',
+      // Saving a blocked-layout graph logs a warning that it is hardware-specific, which the caller knows.
+      ...(options.saveOptimizedTo === undefined ? {} : { optimizedModelFilePath: options.saveOptimizedTo, logSeverityLevel: 3 as const }),
       // Idle intra-op threads spin by default; when sessions take turns on the same cores (graph segments, fair
       // sharing) the spinning threads of one steal the cores of the next, so spinning can be switched off, or
       // stopped when each run ends (spinning inside a run keeps its operators' hand-offs fast).

@@ -26,6 +26,19 @@ describe('outputShapes', () => {
     assert.deepEqual(outputShapes(conv, [['N', 3, 224, 224], [64, 3, 7, 7]], noConsts), [['N', 64, 112, 112]]);
   });
 
+  it("follows onnxruntime's blocked-layout (NCHWc) ops, leaving a channel count padded to an unknown block unknown", () => {
+    const nchwc = (op: string, input: string[], attribute: NodeProto['attribute'] = []): NodeProto => ({ ...node(op, input, attribute), domain: 'com.microsoft.nchwc' });
+    const conv = nchwc('Conv', ['x', 'w', 'b', 'sum'], [ints('kernel_shape', [3, 3]), ints('strides', [2, 2]), ints('pads', [1, 1, 1, 1])]);
+    assert.deepEqual(outputShapes(conv, [['N', 64, 56, 56], [128, 64, 3, 3], [128], ['N', 128, 28, 28]], noConsts), [['N', 128, 28, 28]]);
+    assert.deepEqual(outputShapes(nchwc('ReorderInput', ['x']), [['N', 64, 56, 56]], noConsts), [['N', 64, 56, 56]]);
+    assert.deepEqual(outputShapes(nchwc('ReorderInput', ['x']), [['N', 3, 224, 224]], noConsts), [['N', undefined, 224, 224]]);
+    const out = nchwc('ReorderOutput', ['x'], [{ name: 'channels', type: ATTRIBUTE_TYPE.INT, i: 1000 }]);
+    assert.deepEqual(outputShapes(out, [['N', 1008, 1, 1]], noConsts), [['N', 1000, 1, 1]]);
+    assert.deepEqual(outputShapes(nchwc('GlobalAveragePool', ['x']), [['N', 512, 7, 7]], noConsts), [['N', 512, 1, 1]]);
+    assert.deepEqual(outputShapes(nchwc('Upsample', ['x'], [ints('scales', [1, 1, 2, 2])]), [['N', 64, 7, 7]], noConsts), [['N', 64, 14, 14]]);
+    assert.deepEqual(outputShapes(nchwc('SomethingNew', ['x']), [['N', 64, 7, 7]], noConsts), [undefined]);
+  });
+
   it('computes ceil-mode pooling as SqueezeNet uses it', () => {
     const pool = node('MaxPool', ['x'], [ints('kernel_shape', [3, 3]), ints('strides', [2, 2]), { name: 'ceil_mode', type: ATTRIBUTE_TYPE.INT, i: 1 }]);
     assert.deepEqual(outputShapes(pool, [['N', 64, 54, 54]], noConsts), [['N', 64, 27, 27]]);

@@ -3,7 +3,7 @@
 // Where a rule does not apply the shape is unknown (undefined), never a guess.
 
 import type { NodeProto } from './onnx-proto.js';
-import { attrInt, attrInts, attrString } from './segment-values.js';
+import { NCHWC_DOMAIN, attrInt, attrInts, attrString } from './segment-values.js';
 
 /** A fixed size, a symbolic name, or undefined when unknown. */
 export type Dim = number | string | undefined;
@@ -34,6 +34,10 @@ const REDUCE = new Set([
 export function outputShapes(node: NodeProto, inputs: readonly Shape[], constInts: ConstInts): Shape[] {
   const count = node.output?.length ?? 0;
   const shapes: Shape[] = Array.from({ length: count }, () => undefined);
+  if (node.domain === NCHWC_DOMAIN) {
+    shapes[0] = nchwcShape(node, inputs);
+    return shapes;
+  }
   if (node.domain !== undefined && node.domain !== '' && node.domain !== 'ai.onnx') return shapes;
   const op = node.op_type ?? '';
   const first = inputs[0];
@@ -100,6 +104,47 @@ export function outputShapes(node: NodeProto, inputs: readonly Shape[], constInt
   }
   return shapes;
 }
+
+/**
+ * onnxruntime's CPU layout ops (in the graph it runs after its optimisations, saved with `optimizedModelFilePath`):
+ * tensors in the blocked NCHWc layout keep their logical NCHW shape, with channels padded to the block size.
+ */
+function nchwcShape(node: NodeProto, inputs: readonly Shape[]): Shape {
+  const x = inputs[0];
+  switch (node.op_type) {
+    case 'Conv':
+      return conv(node, x, inputs[1]);
+    case 'MaxPool':
+    case 'AveragePool':
+      return pool(node, x);
+    case 'GlobalMaxPool':
+    case 'GlobalAveragePool':
+      return x === undefined ? undefined : x.map((d, i) => (i < 2 ? d : 1));
+    case 'ReorderInput': {
+      if (x === undefined || x.length < 3) return undefined;
+      const channelsLast = attrInt(node, 'channels_last') === 1;
+      const c = channelsLast ? x[x.length - 1] : x[1];
+      const spatial = channelsLast ? x.slice(1, -1) : x.slice(2);
+      // Padded up to the block size (8 or 16, the CPU's), which the graph does not record: known only when it divides.
+      return [x[0], typeof c === 'number' && c % MAX_NCHWC_BLOCK === 0 ? c : undefined, ...spatial];
+    }
+    case 'ReorderOutput': {
+      const channels = attrInt(node, 'channels');
+      if (x === undefined || x.length < 3 || channels === undefined) return undefined;
+      return attrInt(node, 'channels_last') === 1 ? [x[0], ...x.slice(2), channels] : [x[0], channels, ...x.slice(2)];
+    }
+    case 'Upsample': {
+      const scales = attrInts(node, 'scales');
+      if (x === undefined || scales === undefined || scales.length !== x.length) return undefined;
+      return x.map((d, i) => (typeof d === 'number' ? d * (scales[i] as number) : scales[i] === 1 ? d : undefined));
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** The largest NCHWc block onnxruntime uses (AVX-512); smaller blocks divide it. */
+const MAX_NCHWC_BLOCK = 16;
 
 /** ONNX multidirectional (numpy) broadcasting. */
 export function broadcast(inputs: readonly Shape[]): Shape {

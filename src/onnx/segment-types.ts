@@ -1,7 +1,7 @@
 // Element types of node outputs for the ONNX operators the segmenter knows; undefined where it cannot be sure.
 
 import type { NodeProto } from './onnx-proto.js';
-import { ELEM, attrInt, attribute } from './segment-values.js';
+import { ELEM, NCHWC_DOMAIN, attrInt, attribute } from './segment-values.js';
 
 /** Operators whose every output has the type of their first input (common ONNX ops of CNNs and transformers). */
 const SAME_AS_FIRST_INPUT = new Set([
@@ -26,8 +26,10 @@ export function outputElemTypes(node: NodeProto, inputTypes: readonly (number | 
   const op = node.op_type ?? '';
   const count = node.output?.length ?? 0;
   const all = (t: number | undefined): (number | undefined)[] => Array.from({ length: count }, () => t);
-  if (node.domain !== undefined && node.domain !== '' && node.domain !== 'ai.onnx') return all(undefined);
   const first = inputTypes[0];
+  // onnxruntime's blocked-layout ops (segment-shapes.ts) run on float tensors and keep their type.
+  if (node.domain === NCHWC_DOMAIN) return all(first === ELEM.FLOAT ? first : undefined);
+  if (node.domain !== undefined && node.domain !== '' && node.domain !== 'ai.onnx') return all(undefined);
   switch (op) {
     case 'Cast':
       return all(attrInt(node, 'to'));

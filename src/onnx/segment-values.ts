@@ -13,6 +13,9 @@ export const ELEM = {
   BOOL: 9,
 } as const;
 
+/** Domain of onnxruntime's blocked-layout (NCHWc) CPU operators, found in graphs it has optimised. */
+export const NCHWC_DOMAIN = 'com.microsoft.nchwc';
+
 const utf8 = new TextDecoder();
 
 export function attribute(node: NodeProto, name: string): AttributeProto | undefined {
