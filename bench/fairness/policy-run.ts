@@ -93,9 +93,9 @@ function arrivalText(a: LoadArrival): string {
 
 /** Waits until the server logged, for every model, that it was segmented or why not. */
 async function awaitSegments(server: ServeProcess, log: (m: string) => void): Promise<Record<string, number>> {
-  const { segments, noCut, missing } = await awaitSegmentLogs(server, MODELS, SEGMENT_TIMEOUT_MS);
+  const { segments, cutGraphs, noCut, missing } = await awaitSegmentLogs(server, MODELS, SEGMENT_TIMEOUT_MS);
   for (const w of noCut) log(`fair: ${w.model} NOT segmented: ${w.reason}`);
-  log(`fair: segments ${MODELS.map((m) => `${m}=${segments[m] ?? 'whole'}`).join(' ')}`);
+  log(`fair: segments ${MODELS.map((m) => `${m}=${segments[m] ?? 'whole'}${cutGraphs[m] === undefined ? '' : ` (${cutGraphs[m]} graph)`}`).join(' ')}`);
   if (missing.length > 0) log(`fair: no segmentation log for ${missing.join(', ')} within ${SEGMENT_TIMEOUT_MS / 1000} s`);
   return segments;
 }

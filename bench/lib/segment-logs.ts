@@ -6,6 +6,8 @@ import type { ServeProcess } from './serve-process.js';
 export interface SegmentLogs {
   /** Segments per model the server cut; a model it left whole is absent. */
   readonly segments: Record<string, number>;
+  /** Which graph the server cut per segmented model: 'runtime' (onnxruntime's optimised graph) or 'stored'. */
+  readonly cutGraphs: Record<string, string>;
   /** Models left whole for want of a clean cut, with the server's reason. */
   readonly noCut: readonly { readonly model: string; readonly reason: string }[];
   /** Models the server said nothing about within the timeout. */
@@ -16,11 +18,15 @@ export interface SegmentLogs {
 export async function awaitSegmentLogs(server: Pick<ServeProcess, 'waitForLogs'>, models: readonly string[], timeoutMs: number): Promise<SegmentLogs> {
   const entries = await server.waitForLogs((e) => e.msg === SEGMENTED_LOG || e.msg === NOT_SEGMENTED_LOG || e.msg === UNDER_QUANTUM_LOG, models.length, timeoutMs);
   const segments: Record<string, number> = {};
+  const cutGraphs: Record<string, string> = {};
   const noCut: { model: string; reason: string }[] = [];
   for (const e of entries) {
-    if (e.msg === SEGMENTED_LOG) segments[String(e['model'])] = Number(e['segments']);
+    if (e.msg === SEGMENTED_LOG) {
+      segments[String(e['model'])] = Number(e['segments']);
+      cutGraphs[String(e['model'])] = String(e['graph']);
+    }
     else if (e.msg === NOT_SEGMENTED_LOG) noCut.push({ model: String(e['model']), reason: String(e['reason']) });
   }
   const missing = models.filter((m) => !entries.some((e) => e['model'] === m));
-  return { segments, noCut, missing };
+  return { segments, cutGraphs, noCut, missing };
 }

@@ -1,12 +1,15 @@
 // In-process cost of graph segmentation: a zoo model run whole (onnxruntime defaults, what FIFO runs) against the
-// same model as a chain of segments (the fair policy's cut), with the intra-op threads never spinning or parking
-// after each run. No server, no IPC: what onnxruntime itself loses across cuts. Prints JSON and a table and writes
-// bench/results/segments.json. Rounds alternate between the variants, so machine noise hits them alike.
+// same model as a chain of segments, with the intra-op threads never spinning or parking after each run, cut either
+// in the stored graph or in the graph onnxruntime runs (blocked NCHWc layout, what the engine cuts). No server, no
+// IPC: what onnxruntime itself loses across cuts. Prints JSON and a table and writes bench/results/segments.json.
+// Rounds alternate between the variants, so machine noise hits them alike. `--threads N` (default 1, as
+// bench:fairness runs its worker).
 
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
+import { chooseSegmentation } from '../../src/onnx/segment-choice.js';
 import { writeSegmentFiles } from '../../src/onnx/segment-files.js';
 import { segmentModel } from '../../src/onnx/segment-graph.js';
 import { segmentsForQuantum } from '../../src/onnx/segment-quantum.js';
@@ -14,19 +17,21 @@ import { findZooEntry } from '../../src/repository/zoo/zoo-catalog.js';
 import { repoRoot } from '../lib/repo-root.js';
 
 const MODELS = ['squeezenet1.1', 'resnet18', 'vgg16'] as const;
-const THREADS = 2;
+const threadsArg = process.argv.indexOf('--threads');
+const THREADS = threadsArg > 0 ? Number(process.argv[threadsArg + 1]) : 1;
+if (!(Number.isInteger(THREADS) && THREADS >= 1)) throw new Error('--threads takes a positive integer');
 const QUANTUM_MS = 2;
 const ROUNDS = 7;
 /** Runs per round are sized so a round takes about this long. */
 const ROUND_MS = 400;
 
-type Variant = 'whole' | 'whole_parking' | 'segments_no_spin' | 'segments_parking';
-const VARIANTS: readonly Variant[] = ['whole', 'whole_parking', 'segments_no_spin', 'segments_parking'];
+type Variant = 'whole' | 'whole_parking' | 'segments_no_spin' | 'segments_parking' | 'runtime_segments_parking';
+const VARIANTS: readonly Variant[] = ['whole', 'whole_parking', 'segments_no_spin', 'segments_parking', 'runtime_segments_parking'];
 
 function sessionOptions(variant: Variant): InferenceSession.SessionOptions {
   const base = { intraOpNumThreads: THREADS, graphOptimizationLevel: 'all' as const };
   if (variant === 'segments_no_spin') return { ...base, extra: { session: { intra_op: { allow_spinning: '0' } } } };
-  if (variant === 'segments_parking' || variant === 'whole_parking') return { ...base, extra: { session: { force_spinning_stop: '1' } } };
+  if (variant === 'segments_parking' || variant === 'whole_parking' || variant === 'runtime_segments_parking') return { ...base, extra: { session: { force_spinning_stop: '1' } } };
   return base;
 }
 
@@ -59,11 +64,17 @@ async function measure(model: string, dir: string): Promise<Record<string, unkno
   const wholeMs = (performance.now() - t0) / 5;
   await probe.release();
 
-  const segmented = segmentModel(bytes, { targetSegments: segmentsForQuantum(wholeMs, QUANTUM_MS) });
+  const targetSegments = segmentsForQuantum(wholeMs, QUANTUM_MS);
+  const segmented = segmentModel(bytes, { targetSegments });
   const paths = await writeSegmentFiles(join(dir, model), model, segmented);
+  // The engine's cut: the graph onnxruntime runs, as one executor saves it, when it cuts as finely.
+  const runtimePath = join(dir, `${model}.runtime.onnx`);
+  await (await InferenceSession.create(wholePath, { ...sessionOptions('whole'), optimizedModelFilePath: runtimePath, logSeverityLevel: 3 })).release();
+  const choice = chooseSegmentation(bytes, new Uint8Array(await readFile(runtimePath)), { targetSegments });
+  const runtimePaths = await writeSegmentFiles(join(dir, `${model}-runtime`), model, choice.model);
   const chains = new Map<Variant, InferenceSession[]>();
   for (const v of VARIANTS) {
-    const files = v.startsWith('whole') ? [wholePath] : paths;
+    const files = v.startsWith('whole') ? [wholePath] : v === 'runtime_segments_parking' ? runtimePaths : paths;
     chains.set(v, await Promise.all(files.map((p) => InferenceSession.create(p, sessionOptions(v)))));
   }
   const runs = Math.max(2, Math.round(ROUND_MS / wholeMs));
@@ -82,8 +93,14 @@ async function measure(model: string, dir: string): Promise<Record<string, unkno
   return {
     model,
     segments: segmented.segments.length,
+    runtime_graph: { cut: choice.graph, segments: choice.model.segments.length, ...(choice.reason === undefined ? {} : { stored_because: choice.reason }) },
     ms_per_run: ms,
-    loss_vs_whole: { whole_parking: loss('whole_parking'), segments_no_spin: loss('segments_no_spin'), segments_parking: loss('segments_parking') },
+    loss_vs_whole: {
+      whole_parking: loss('whole_parking'),
+      segments_no_spin: loss('segments_no_spin'),
+      segments_parking: loss('segments_parking'),
+      runtime_segments_parking: loss('runtime_segments_parking'),
+    },
   };
 }
 
@@ -95,10 +112,10 @@ try {
   const result = { started_at: started, command: 'npm run bench:segments', threads: THREADS, quantum_ms: QUANTUM_MS, rounds: ROUNDS, node: process.version, rows };
   await writeFile(join(repoRoot(), 'bench', 'results', 'segments.json'), `${JSON.stringify(result, null, 2)}\n`);
   console.log(JSON.stringify(result));
-  console.log('model          segments  whole ms  parking whole  no-spin chain  parking chain   (loss vs whole, default spinning)');
+  console.log('model          segments  whole ms  parking whole  no-spin chain  parking chain  runtime-graph chain   (loss vs whole, default spinning)');
   for (const r of rows as { model: string; segments: number; ms_per_run: Record<Variant, number>; loss_vs_whole: Record<string, number> }[]) {
     const pct = (k: string): string => `${((r.loss_vs_whole[k] ?? 0) * 100).toFixed(1)}%`.padStart(13);
-    console.log(`${r.model.padEnd(15)}${String(r.segments).padStart(8)}${r.ms_per_run.whole.toFixed(2).padStart(10)}  ${pct('whole_parking')}  ${pct('segments_no_spin')}  ${pct('segments_parking')}`);
+    console.log(`${r.model.padEnd(15)}${String(r.segments).padStart(8)}${r.ms_per_run.whole.toFixed(2).padStart(10)}  ${pct('whole_parking')}  ${pct('segments_no_spin')}  ${pct('segments_parking')}  ${pct('runtime_segments_parking').padStart(19)}`);
   }
 } finally {
   await rm(dir, { recursive: true, force: true });

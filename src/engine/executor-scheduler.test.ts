@@ -29,8 +29,15 @@ class StubFlow implements Flow {
   }
 }
 
-function scheduler(maxUnitsInFlight: number): ExecutorScheduler {
-  return new ExecutorScheduler({ executor: { id: 'e0' } as Executor, selector: new WfqSelector(), clock: new ManualClock(), isAvailable: () => true, maxUnitsInFlight });
+function scheduler(maxUnitsInFlight: number, queueAheadMs?: number, clock = new ManualClock()): ExecutorScheduler {
+  return new ExecutorScheduler({
+    executor: { id: 'e0' } as Executor,
+    selector: new WfqSelector(),
+    clock,
+    isAvailable: () => true,
+    maxUnitsInFlight,
+    ...(queueAheadMs === undefined ? {} : { queueAheadMs }),
+  });
 }
 
 const settle = (): Promise<void> => new Promise((r) => setImmediate(r));
@@ -43,6 +50,28 @@ test('the executor holds up to maxUnitsInFlight units, from any flow', () => {
   s.add(b);
   s.pump();
   assert.equal(a.running.length + b.running.length, 2);
+});
+
+test('a queue-ahead budget sends more units while less predicted work than it is left, up to 4x the unit count', async () => {
+  const clock = new ManualClock();
+  // Units of 1 ms, 2 in flight, 3.5 ms ahead: a third and a fourth unit go while under 3.5 ms are left.
+  const s = scheduler(2, 3.5, clock);
+  const a = new StubFlow('a', 20);
+  s.add(a);
+  s.pump();
+  assert.equal(a.running.length, 4);
+  assert.equal(s.remainingBusyMs(clock.nowMs()), 4);
+  // One finishes after 1 ms: 3 left, under the budget, so one more goes.
+  clock.advance(1);
+  a.running.shift()?.();
+  await settle();
+  assert.equal(a.running.length, 4);
+  // Never more than 4 x 2 units, however cheap.
+  const cheap = scheduler(2, 1000, clock);
+  const c = new StubFlow('c', 20);
+  cheap.add(c);
+  cheap.pump();
+  assert.equal(c.running.length, 8);
 });
 
 test('with one unit in flight the next is chosen when the executor frees, by the selector', async () => {

@@ -32,9 +32,19 @@ export interface ExecutorSchedulerOptions {
   readonly isAvailable: () => boolean;
   /** Units the executor may have outstanding: 2 lets the next one wait inside the worker. */
   readonly maxUnitsInFlight: number;
+  /**
+   * Beyond `maxUnitsInFlight`, keep sending while less than this much predicted work is left in the executor, up to
+   * `QUEUE_AHEAD_MAX_FACTOR` × `maxUnitsInFlight` units (default 0: off). For short units (graph segments of a few
+   * ms) two in the worker do not cover the front end's reaction to a reply, and the worker idles; a small time
+   * budget ahead keeps it busy without queueing more than that many ms in front of a newly arrived request.
+   */
+  readonly queueAheadMs?: number;
   /** Called after each switch between flows with the time since the previous switch, ms. */
   readonly onSwitch?: (fromFlow: string | undefined, toFlow: string, intervalMs: number) => void;
 }
+
+/** With a queue-ahead budget, at most this many times `maxUnitsInFlight` units are outstanding. */
+export const QUEUE_AHEAD_MAX_FACTOR = 4;
 
 export class ExecutorScheduler {
   private readonly flows = new Map<string, Flow>();
@@ -118,8 +128,9 @@ export class ExecutorScheduler {
     if (this.pumping) return;
     this.pumping = true;
     try {
-      while (this.inFlight < this.o.maxUnitsInFlight && this.usable) {
+      for (;;) {
         const now = this.o.clock.nowMs();
+        if (!this.usable || !this.hasRoom(now)) break;
         const views: FlowView[] = [];
         for (const f of this.flows.values()) {
           const v = f.view(now, this);
@@ -149,6 +160,13 @@ export class ExecutorScheduler {
     } finally {
       this.pumping = false;
     }
+  }
+
+  /** Whether another unit may be sent now: under the unit count, or short of the queue-ahead budget. */
+  private hasRoom(nowMs: number): boolean {
+    if (this.inFlight < this.o.maxUnitsInFlight) return true;
+    const aheadMs = this.o.queueAheadMs ?? 0;
+    return aheadMs > 0 && this.inFlight < QUEUE_AHEAD_MAX_FACTOR * this.o.maxUnitsInFlight && this.remainingBusyMs(nowMs) < aheadMs;
   }
 
   private start(key: string, unit: WorkUnit, nowMs: number): void {
