@@ -14,7 +14,7 @@ import { SeededRandom } from '../src/onnx/seeded-random.js';
 import { chooseSegmentation } from '../src/onnx/segment-choice.js';
 import { type SegmentOptions, type SegmentedModel, segmentModel } from '../src/onnx/segment-graph.js';
 import { NCHWC_DOMAIN } from '../src/onnx/segment-values.js';
-import { decodeModelProto } from '../src/onnx/onnx-proto.js';
+import { decodeModelProto, encodeModelProto } from '../src/onnx/onnx-proto.js';
 import { ZOO_MODEL_VERSION, generateZoo } from '../src/repository/zoo/generate-zoo.js';
 import { IMAGE_CLASSIFICATION, TEXT_CLASSIFICATION, ZOO, type ZooEntry } from '../src/repository/zoo/zoo-catalog.js';
 
@@ -129,6 +129,19 @@ describe("segmented runtime graphs (onnxruntime's optimised graph, blocked NCHWc
     await session.release();
     return new Uint8Array(await readFile(out));
   }
+
+  it('keeps the stored cut when the runtime graph names its outputs differently', async () => {
+    const path = join(dir, 'squeezenet1.1', ZOO_MODEL_VERSION, 'model.onnx');
+    const runtime = decodeModelProto(await runtimeGraph(path, 'renamed'));
+    const blocked = (runtime.graph?.node ?? []).some((n) => n.domain === NCHWC_DOMAIN);
+    const output = runtime.graph?.output?.[0];
+    assert.ok(output?.name !== undefined);
+    for (const n of runtime.graph?.node ?? []) n.output = (n.output ?? []).map((o) => (o === output.name ? 'renamed' : o));
+    output.name = 'renamed';
+    const choice = chooseSegmentation(new Uint8Array(await readFile(path)), encodeModelProto(runtime), { targetSegments: TARGET_SEGMENTS });
+    assert.equal(choice.graph, 'stored');
+    assert.equal(choice.reason, blocked ? 'the runtime graph renames the model inputs or outputs' : 'the runtime graph has no blocked-layout operators');
+  });
 
   for (const entry of ZOO.filter((e) => e.task === IMAGE_CLASSIFICATION || e.name === 'bert-tiny')) {
     it(`${entry.name}: the chosen cut runs in sequence and gives the whole model's outputs`, async () => {
