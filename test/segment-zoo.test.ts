@@ -89,16 +89,17 @@ async function assertSegmentsMatch(bytes: Uint8Array, model: SegmentedModel, fee
   assertClose(await runSegmented(model, feeds), await runWhole(bytes, feeds));
 }
 
-describe('segmented zoo models in onnxruntime', () => {
-  let dir = '';
-  before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'tessera-segment-zoo-'));
-    await generateZoo(dir);
-  });
-  after(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+/** The zoo, generated once for both suites below. */
+let dir = '';
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'tessera-segment-zoo-'));
+  await generateZoo(dir);
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
+describe('segmented zoo models in onnxruntime', () => {
   for (const entry of ZOO) {
     it(`${entry.name}: the segments run in sequence give the whole model's outputs`, async () => {
       const bytes = new Uint8Array(await readFile(join(dir, entry.name, ZOO_MODEL_VERSION, 'model.onnx')));
@@ -113,15 +114,6 @@ describe('segmented zoo models in onnxruntime', () => {
 });
 
 describe("segmented runtime graphs (onnxruntime's optimised graph, blocked NCHWc layout where the CPU has it)", () => {
-  let dir = '';
-  before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'tessera-segment-runtime-'));
-    await generateZoo(dir);
-  });
-  after(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
-
   /** What the engine gets from an executor: the graph onnxruntime runs, saved when a session opens. */
   async function runtimeGraph(path: string, name: string): Promise<Uint8Array> {
     const out = join(dir, `${name}.runtime.onnx`);
