@@ -53,7 +53,9 @@ async function measure(model: string, dir: string): Promise<Record<string, unkno
   const bytes = entry.build();
   const wholePath = join(dir, `${model}.onnx`);
   await writeFile(wholePath, bytes);
-  const probe = await InferenceSession.create(wholePath, sessionOptions('whole'));
+  // The probe also writes the graph onnxruntime runs (what one executor saves for the engine's cut).
+  const runtimePath = join(dir, `${model}.runtime.onnx`);
+  const probe = await InferenceSession.create(wholePath, { ...sessionOptions('whole'), optimizedModelFilePath: runtimePath, logSeverityLevel: 3 });
   const inputName = probe.inputNames[0] as string;
   const meta = probe.inputMetadata[0];
   const shape = meta !== undefined && meta.isTensor ? meta.shape.map((d) => (typeof d === 'number' ? d : 1)) : [1];
@@ -67,9 +69,7 @@ async function measure(model: string, dir: string): Promise<Record<string, unkno
   const targetSegments = segmentsForQuantum(wholeMs, QUANTUM_MS);
   const segmented = segmentModel(bytes, { targetSegments });
   const paths = await writeSegmentFiles(join(dir, model), model, segmented);
-  // The engine's cut: the graph onnxruntime runs, as one executor saves it, when it cuts as finely.
-  const runtimePath = join(dir, `${model}.runtime.onnx`);
-  await (await InferenceSession.create(wholePath, { ...sessionOptions('whole'), optimizedModelFilePath: runtimePath, logSeverityLevel: 3 })).release();
+  // The engine's cut: the runtime graph's, when it cuts as finely.
   const choice = chooseSegmentation(bytes, new Uint8Array(await readFile(runtimePath)), { targetSegments });
   const runtimePaths = await writeSegmentFiles(join(dir, `${model}-runtime`), model, choice.model);
   const chains = new Map<Variant, InferenceSession[]>();
