@@ -9,7 +9,7 @@ import { registerBenchCommand } from './bench-command.js';
 import { inferCommand } from './infer-command.js';
 import { addProfileCommand } from './profile-command.js';
 import { simCommand } from './sim-command.js';
-import { defaultServerOptions } from './server-options.js';
+import { type ServerOptions, defaultServerOptions } from './server-options.js';
 import { ensureZoo, packageVersion, startServer } from './server.js';
 import { POLICY_NAMES, type PolicyName } from '../engine/scheduling-policy.js';
 
@@ -59,6 +59,11 @@ program
   .option('--apps <file>', 'YAML file of tenants and apps to register at start')
   .option('--worker-nice <n>', 'niceness of the worker processes (0-19), so the front end is scheduled first on shared cores', int(0), d.workerNice)
   .option('--segment-quantum-ms <n>', 'fair policy: cut models into graph segments of about this much profiled time (0: whole batches)', nonNegative, d.segmentQuantumMs)
+  .addOption(
+    new Option('--worker-heap <mode>', "workers' C heap: release (freed memory back to the OS) or reuse (kept for the next tensors); auto: reuse when the policy cuts models into segments")
+      .choices(['auto', 'release', 'reuse'])
+      .default(d.workerHeap),
+  )
   .option('--preempt-quantum-ms <n>', 'tessera policy: cut models slower than this into segments of about this size, so earlier deadlines overtake them (0: never)', nonNegative, d.preemptQuantumMs)
   .action(async (opts: Record<string, unknown>) => {
     const server = await startServer({
@@ -88,6 +93,7 @@ program
       segmentQuantumMs: opts['segmentQuantumMs'] as number,
       preemptQuantumMs: opts['preemptQuantumMs'] as number,
       workerNice: opts['workerNice'] as number,
+      workerHeap: opts['workerHeap'] as ServerOptions['workerHeap'],
     });
     for (const sig of ['SIGTERM', 'SIGINT'] as const) {
       process.once(sig, () => {

@@ -3,6 +3,7 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { PolicyName } from '../engine/scheduling-policy.js';
+import type { WorkerHeap } from '../executor/pool/pool-options.js';
 
 export interface ServerOptions {
   /** Model repository directory; absent: the built-in zoo, generated under the state directory. */
@@ -57,6 +58,12 @@ export interface ServerOptions {
    * admits and answers every request gets the CPU the moment it needs it and the batches absorb the wait.
    */
   readonly workerNice: number;
+  /**
+   * How the workers' C heap treats large freed blocks: 'release' returns them to the OS (less resident memory),
+   * 'reuse' keeps them for the next tensors (no page faults per run); 'auto': 'reuse' when the policy cuts models into
+   * graph segments (every segment's outputs are new buffers), 'release' otherwise.
+   */
+  readonly workerHeap: 'auto' | WorkerHeap;
 }
 
 export function defaultServerOptions(): ServerOptions {
@@ -89,5 +96,6 @@ export function defaultServerOptions(): ServerOptions {
     segmentQuantumMs: 2,
     preemptQuantumMs: 0,
     workerNice: 10,
+    workerHeap: 'auto',
   };
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { systemClock } from '../core/clock.js';
 import { Engine } from '../engine/engine.js';
-import { schedulingPolicy } from '../engine/scheduling-policy.js';
+import { schedulingPolicy, segmentQuantumOf } from '../engine/scheduling-policy.js';
 import { AppRegistry } from '../engine/app-registry.js';
 import { TenantRegistry } from '../engine/tenant-registry.js';
 import { authenticateMetadata } from '../frontend/http/auth.js';
@@ -22,6 +22,7 @@ import { ModelRepository } from '../repository/model-repository.js';
 import { generateZoo } from '../repository/zoo/generate-zoo.js';
 import { progressBar } from './progress.js';
 import type { ServerOptions } from './server-options.js';
+import type { WorkerHeap } from '../executor/pool/pool-options.js';
 
 export interface RunningServer {
   readonly httpPort: number;
@@ -71,6 +72,12 @@ function adaptPool(pool: WorkerPool): ExecutorPool {
   };
 }
 
+/** 'auto' resolves to 'reuse' exactly when the policy cuts models into graph segments. */
+export function workerHeapFor(o: Pick<ServerOptions, 'workerHeap' | 'policy' | 'segmentQuantumMs' | 'preemptQuantumMs'>): WorkerHeap {
+  if (o.workerHeap !== 'auto') return o.workerHeap;
+  return segmentQuantumOf(schedulingPolicy(o.policy), o) > 0 ? 'reuse' : 'release';
+}
+
 export async function startServer(o: ServerOptions, loggerOverride?: Logger): Promise<RunningServer> {
   const logger = loggerOverride ?? pino({ level: o.logLevel });
   mkdirSync(o.stateDir, { recursive: true });
@@ -79,7 +86,7 @@ export async function startServer(o: ServerOptions, loggerOverride?: Logger): Pr
   // Unix socket paths are limited to ~107 bytes, so worker sockets live in a short temp directory.
   const runDir = mkdtempSync(join(tmpdir(), 'tessera-'));
   const pool = new WorkerPool();
-  await pool.start(o.workers, { runDir, nice: o.workerNice });
+  await pool.start(o.workers, { runDir, nice: o.workerNice, heap: workerHeapFor(o) });
   const profileStore = new ProfileStore({ stateDir: o.stateDir, repositoryDir, logger });
   const background = o.backgroundProfile
     ? new BackgroundProfiler({ store: profileStore, logger, budget: { maxCellMs: o.profileCellBudgetMs, maxModelMs: o.profileModelBudgetMs } })

@@ -39,7 +39,7 @@ import { ExecutorScheduler } from './executor-scheduler.js';
 import { ModelStats } from './model-stats.js';
 import { type ModelSignature, modelSignature } from './model-signature.js';
 import { type InferContext, contextFromParameters, defaultContext, minAccuracyFromParameters } from './request-context.js';
-import { type SchedulingPolicy, schedulingPolicy } from './scheduling-policy.js';
+import { type SchedulingPolicy, schedulingPolicy, segmentQuantumOf } from './scheduling-policy.js';
 import { type PendingRequest, VersionRuntime } from './version-runtime.js';
 
 export const EXTENSIONS = ['binary_tensor_data', 'model_repository', 'statistics', 'metrics', 'tessera_apps', 'tessera_tasks'] as const;
@@ -642,9 +642,7 @@ export class Engine implements EngineApi {
 
   /** The segment size the policy wants, ms; 0 for policies that run whole batches. */
   private segmentQuantumMs(): number {
-    if (this.policy.selector === 'wfq') return this.o.defaults.segmentQuantumMs ?? 0;
-    if (this.policy.name === 'tessera') return this.o.defaults.preemptQuantumMs ?? 0;
-    return 0;
+    return segmentQuantumOf(this.policy, this.o.defaults);
   }
 
   private armProfilePoll(): void {

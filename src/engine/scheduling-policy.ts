@@ -37,3 +37,13 @@ export function schedulingPolicy(name: string): SchedulingPolicy {
   if (p === undefined) throw new ServingError('INVALID_ARGUMENT', `unknown scheduling policy '${name}' (one of ${POLICY_NAMES.join(', ')})`);
   return p;
 }
+
+/**
+ * The quantum a policy cuts models into graph segments for, ms (0: models run whole): the fair arbiter's
+ * --segment-quantum-ms, Tessera's --preempt-quantum-ms; the other policies never segment.
+ */
+export function segmentQuantumOf(policy: SchedulingPolicy, quanta: { readonly segmentQuantumMs?: number; readonly preemptQuantumMs?: number }): number {
+  if (policy.selector === 'wfq') return quanta.segmentQuantumMs ?? 0;
+  if (policy.name === 'tessera') return quanta.preemptQuantumMs ?? 0;
+  return 0;
+}

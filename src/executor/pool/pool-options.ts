@@ -2,6 +2,13 @@
 
 import type { ServingError } from '../../core/errors.js';
 
+/**
+ * 'release': blocks of 128 KiB and more are mapped for each allocation and unmapped when freed, so memory freed after
+ * loading a model goes back to the OS. 'reuse': blocks up to 32 MiB come from the heap and up to 256 MiB of free heap
+ * is kept, so tensors allocated per run land in pages already mapped (no page fault per 4 KiB).
+ */
+export type WorkerHeap = 'release' | 'reuse';
+
 export interface WorkerPoolOptions {
   /** Directory for the workers' Unix socket files (created if missing). */
   readonly runDir: string;
@@ -13,6 +20,11 @@ export interface WorkerPoolOptions {
   readonly nice?: number;
   /** Environment of the workers; default this process's. */
   readonly env?: NodeJS.ProcessEnv;
+  /**
+   * How the workers' C heap (glibc malloc) treats large freed blocks (default 'release'); a MALLOC_* variable set in
+   * the environment wins. See workerEnv.
+   */
+  readonly heap?: WorkerHeap;
   /** How often each worker is pinged (default 1000 ms). */
   readonly pingIntervalMs?: number;
   /** An idle worker that does not answer a ping within this is killed and restarted (default 3000 ms). */
@@ -37,6 +49,7 @@ export type ResolvedPoolOptions = Required<Omit<WorkerPoolOptions, 'env' | 'maxF
   Pick<WorkerPoolOptions, 'env' | 'maxFrameBytes'>;
 
 export const POOL_DEFAULTS = {
+  heap: 'release',
   pingIntervalMs: 1000,
   pingTimeoutMs: 3000,
   busyPingTimeoutMs: 60_000,

@@ -18,7 +18,7 @@ import type {
   SegmentedLoadSpec,
 } from '../executor.js';
 import { WorkerClient } from '../worker-client.js';
-import { type ResolvedPoolOptions, type WorkerPoolEvents, type WorkerState, restartDelayMs } from './pool-options.js';
+import { type ResolvedPoolOptions, type WorkerHeap, type WorkerPoolEvents, type WorkerState, restartDelayMs } from './pool-options.js';
 
 export class PooledWorker implements Executor, SegmentExecutor {
   private child: ChildProcess | undefined;
@@ -153,7 +153,7 @@ export class PooledWorker implements Executor, SegmentExecutor {
     if (this.options.maxFrameBytes !== undefined) args.push('--max-frame-bytes', String(this.options.maxFrameBytes));
     const child = fork(this.options.workerScript, args, {
       execArgv: [...this.options.execArgv],
-      env: workerEnv(this.options.env ?? process.env),
+      env: workerEnv(this.options.env ?? process.env, this.options.heap),
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     this.child = child;
@@ -321,11 +321,18 @@ function readyMessage(child: ChildProcess): Promise<void> {
 
 /**
  * glibc keeps large freed blocks in the heap once its mmap threshold has adapted upwards, so the buffers onnxruntime
- * frees after optimising a graph stayed resident (measured: ResNet-50 held 282 MB instead of 132 MB). A fixed
- * threshold returns them to the OS; an explicit setting in the environment wins.
+ * frees after optimising a graph stayed resident (measured: ResNet-50 held 282 MB instead of 132 MB). 'release' fixes
+ * the threshold at 128 KiB and returns them to the OS.
+ *
+ * The price is a page fault per 4 KiB of every large buffer allocated afterwards, and onnxruntime-node copies each
+ * output into a new one. Whole models pay little (vgg16 alone: 370 faults per request); graph segments pay for every
+ * activation crossing a cut: vgg16 in 11 segments took 9,252 faults and 154 ms of session.run per request against
+ * 136 ms whole. 'reuse' (mmap threshold 32 MiB, glibc's largest; trim threshold 256 MiB) took 54 faults and 136 ms,
+ * for about 150 MB more resident memory per worker after loading. A MALLOC_* variable set in the environment wins.
  */
-export function workerEnv(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return { MALLOC_MMAP_THRESHOLD_: String(128 * 1024), ...base };
+export function workerEnv(base: NodeJS.ProcessEnv, heap: WorkerHeap = 'release'): NodeJS.ProcessEnv {
+  const tuned = heap === 'reuse' ? { MALLOC_MMAP_THRESHOLD_: String(32 * 1024 * 1024), MALLOC_TRIM_THRESHOLD_: String(256 * 1024 * 1024) } : { MALLOC_MMAP_THRESHOLD_: String(128 * 1024) };
+  return { ...tuned, ...base };
 }
 
 /**
