@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { progressBar } from '../../src/cli/progress.js';
 import { defaultServerOptions } from '../../src/cli/server-options.js';
-import { POLICY_NAMES } from '../../src/engine/scheduling-policy.js';
+import { POLICY_NAMES, schedulingPolicy, segmentQuantumOf } from '../../src/engine/scheduling-policy.js';
 import { segmentsForQuantum } from '../../src/onnx/segment-quantum.js';
 import { procCpuUs } from '../lib/proc-stats.js';
 import { repoRoot } from '../lib/repo-root.js';
@@ -97,14 +97,13 @@ function loads(): number[] {
   return [...l].sort((a, b) => a - b);
 }
 
-/** CPU time so far of the server, its workers and this process (the load generator), µs. */
 /** How many of the variants the policy's server cuts into segments (with the server's default quanta). */
 function segmentedModels(policy: string, costs: readonly { readonly batch1Ms: number }[]): number {
-  const d = defaultServerOptions();
-  const quantumMs = policy === 'fair' ? d.segmentQuantumMs : policy === 'tessera' ? d.preemptQuantumMs : 0;
+  const quantumMs = segmentQuantumOf(schedulingPolicy(policy), defaultServerOptions());
   return costs.filter((c) => segmentsForQuantum(c.batch1Ms, quantumMs) > 1).length;
 }
 
+/** CPU time so far of the server, its workers and this process (the load generator), µs. */
 function cpuUsNow(server: SloServer): number {
   const own = process.cpuUsage();
   const pids = [server.serve.pid, ...server.serve.workerPids()];

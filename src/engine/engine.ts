@@ -171,7 +171,7 @@ export class Engine implements EngineApi {
         // still idled. So the fair arbiter keeps up to two quanta of predicted work ahead in the worker too (unless
         // told to keep a single unit). bench:fairness: squeezenet1.1 alone went from busy 67% to 81% of the time
         // (its loss 18.2% -> 0.9%); the three-model point stayed at 86-88% busy (FIFO 97%), small-model p99 unchanged.
-        ...(this.policy.selector === 'wfq' && this.o.defaults.maxBatchesInFlight > 1 ? { queueAheadMs: 2 * (this.o.defaults.segmentQuantumMs ?? 0) } : {}),
+        ...(this.policy.selector === 'wfq' && this.o.defaults.maxBatchesInFlight > 1 ? { queueAheadMs: 2 * segmentQuantumOf(this.policy, this.o.defaults) } : {}),
         onSwitch: (_from, _to, intervalMs) => {
           if (deviceSwitch.hasSubscribers) deviceSwitch.publish({ executor: executor.id, intervalMs });
         },
@@ -580,7 +580,7 @@ export class Engine implements EngineApi {
    * long batch that started before it arrived.
    */
   private async segmentVersion(model: string, version: number, lv: LoadedVersion): Promise<void> {
-    const quantumMs = this.segmentQuantumMs();
+    const quantumMs = segmentQuantumOf(this.policy, this.o.defaults);
     const dir = this.o.defaults.segmentDir;
     if (quantumMs <= 0 || dir === undefined || lv.runtime.segmentCount > 0) return;
     const latencyMs = lv.cost.predictMs(1);
@@ -638,11 +638,6 @@ export class Engine implements EngineApi {
       await executor.unload(tempKey).catch(() => undefined);
       await rm(path, { force: true }).catch(() => undefined);
     }
-  }
-
-  /** The segment size the policy wants, ms; 0 for policies that run whole batches. */
-  private segmentQuantumMs(): number {
-    return segmentQuantumOf(this.policy, this.o.defaults);
   }
 
   private armProfilePoll(): void {
