@@ -124,4 +124,13 @@ describe('tessera serve option checks', () => {
       assert.match(res.stderr ?? '', new RegExp(`option '${option} <n>' argument '${value}' is invalid\\. expected a number >= 0`));
     });
   }
+
+  it('exits 1 naming the allowed choices for --worker-heap lots', async () => {
+    const res = await run(process.execPath, [MAIN, 'serve', '--worker-heap', 'lots', '--no-grpc', '--http-port', '0', '--state-dir', repo.stateDir], { timeout: EXIT_TIMEOUT_MS }).then(
+      () => assert.fail('serve started with an invalid --worker-heap'),
+      (e: { code?: number; stderr?: string }) => e,
+    );
+    assert.equal(res.code, 1);
+    assert.match(res.stderr ?? '', /option '--worker-heap <mode>' argument 'lots' is invalid\. Allowed choices are auto, release, reuse/);
+  });
 });
