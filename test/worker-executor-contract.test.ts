@@ -35,17 +35,29 @@ function buildMixedTypes(): Uint8Array {
   return b.toBytes();
 }
 
+/** Forty 256×256 MatMuls in a row: ~10 ms or more for a 512-row batch, long enough for later calls to queue behind it. */
+function buildSlowChain(): Uint8Array {
+  const b = new GraphBuilder({ name: 'slow-chain' });
+  let x = b.input('x', 'FP32', ['N', 256]);
+  const w = b.filled('w', [256, 256], 1 / 256);
+  for (let i = 0; i < 40; i++) x = b.op('MatMul', [x, w]);
+  b.output('y', 'FP32', ['N', 256], x);
+  return b.toBytes();
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'tessera-exec-'));
 const paths = {
   tinyAdd: join(dir, 'tiny-add.onnx'),
   addSub: join(dir, 'add-sub.onnx'),
   mixed: join(dir, 'mixed.onnx'),
   corrupt: join(dir, 'corrupt.onnx'),
+  slow: join(dir, 'slow.onnx'),
 };
 writeFileSync(paths.tinyAdd, buildTinyAdd());
 writeFileSync(paths.addSub, buildAddSub());
 writeFileSync(paths.mixed, buildMixedTypes());
 writeFileSync(paths.corrupt, 'this is not an ONNX model');
+writeFileSync(paths.slow, buildSlowChain());
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 const spec = (key: string, path: string): LoadSpec => ({ key, path, options: { intraOpThreads: 1 } });
@@ -133,6 +145,22 @@ function executorContract(getExecutor: () => Executor): void {
     await assert.rejects(ex.load(spec('gone@1', join(dir, 'gone.onnx'))), { code: 'NOT_FOUND' });
     await assert.rejects(ex.run('no-such@1', [], []), { code: 'NOT_FOUND', message: /no-such@1/ });
     await assert.rejects(ex.unload('no-such@1'), { code: 'NOT_FOUND' });
+  });
+
+  it('runs an urgent call ahead of the ordinary calls still waiting, after the one running', async () => {
+    const ex = getExecutor();
+    await ex.load(spec('slow@1', paths.slow));
+    const done: string[] = [];
+    const add = [fp32('a', [1, 16], () => 1), fp32('b', [1, 16], () => 2)];
+    const calls = [
+      ex.run('slow@1', [fp32('x', [512, 256], () => 1)], []).then(() => done.push('slow')),
+      ex.run('tiny-add@1', add, []).then(() => done.push('first')),
+      ex.run('tiny-add@1', add, []).then(() => done.push('second')),
+      ex.run('tiny-add@1', add, [], { urgent: true }).then(() => done.push('urgent')),
+    ];
+    await Promise.all(calls);
+    assert.deepEqual(done, ['slow', 'urgent', 'first', 'second']);
+    await ex.unload('slow@1');
   });
 
   it('forgets a session once it is unloaded', async () => {

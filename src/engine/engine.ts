@@ -46,6 +46,8 @@ export const EXTENSIONS = ['binary_tensor_data', 'model_repository', 'statistics
 
 /** How often versions without a profile look for one (the background profiler may have finished), ms. */
 const PROFILE_POLL_MS = 5000;
+/** Under the fair arbiter, predicted work kept queued in a worker ahead of the unit running: this many quanta. */
+export const QUEUE_AHEAD_QUANTA = 5;
 
 /** Logged once a version runs in graph segments (benchmarks wait for it). */
 export const SEGMENTED_LOG = 'model segmented';
@@ -168,10 +170,15 @@ export class Engine implements EngineApi {
         // running one), so there 1 unit was better.
         maxUnitsInFlight: this.o.defaults.maxBatchesInFlight,
         // Segments of a ~2 ms quantum are shorter than the front end's reaction to a reply: with two in the worker it
-        // still idled. So the fair arbiter keeps up to two quanta of predicted work ahead in the worker too (unless
-        // told to keep a single unit). bench:fairness: squeezenet1.1 alone went from busy 67% to 81% of the time
-        // (its loss 18.2% -> 0.9%); the three-model point stayed at 86-88% busy (FIFO 97%), small-model p99 unchanged.
-        ...(this.policy.selector === 'wfq' && this.o.defaults.maxBatchesInFlight > 1 ? { queueAheadMs: 2 * segmentQuantumOf(this.policy, this.o.defaults) } : {}),
+        // still idled. So the fair arbiter keeps several quanta of predicted work ahead in the worker (unless told to
+        // keep a single unit), and sends a model's unit as urgent when the model has nothing in the worker, so a newly
+        // arrived model waits for the segment running, not for the whole budget. Measured with a probe in the worker
+        // (time waiting for the next call while the bench kept every model busy), bench:fairness --quick: the three
+        // models at equal weights waited 10-12% of the time with 2 quanta ahead, ~6% with 5 and ~4% with 10;
+        // resnet18 alone 12.5%, 2.0% and 0.5%. 5 quanta with urgent new flows: see docs/fair-sharing.md.
+        ...(this.policy.selector === 'wfq' && this.o.defaults.maxBatchesInFlight > 1
+          ? { queueAheadMs: QUEUE_AHEAD_QUANTA * segmentQuantumOf(this.policy, this.o.defaults), urgentNewFlows: true }
+          : {}),
         onSwitch: (_from, _to, intervalMs) => {
           if (deviceSwitch.hasSubscribers) deviceSwitch.publish({ executor: executor.id, intervalMs });
         },

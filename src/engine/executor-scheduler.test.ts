@@ -12,9 +12,11 @@ import { ExecutorScheduler, type Flow, type TakeResult } from './executor-schedu
 /** A flow with `units` units of 1 ms; each runs until the test finishes it. */
 class StubFlow implements Flow {
   readonly running: (() => void)[] = [];
+  /** Whether each unit sent so far was sent urgent. */
+  readonly urgent: boolean[] = [];
   constructor(
     readonly key: string,
-    private units: number,
+    public units: number,
   ) {}
   view(): FlowView | undefined {
     return this.units > 0 ? flowView(this.key) : undefined;
@@ -22,14 +24,23 @@ class StubFlow implements Flow {
   take(): TakeResult {
     if (this.units === 0) return { kind: 'none' };
     this.units -= 1;
-    return { kind: 'unit', unit: { costMs: 1, run: () => new Promise<void>((resolve) => this.running.push(resolve)) } };
+    return {
+      kind: 'unit',
+      unit: {
+        costMs: 1,
+        run: (o) => {
+          this.urgent.push(o.urgent === true);
+          return new Promise<void>((resolve) => this.running.push(resolve));
+        },
+      },
+    };
   }
   backlogMs(): number {
     return this.units;
   }
 }
 
-function scheduler(maxUnitsInFlight: number, queueAheadMs?: number, clock = new ManualClock()): ExecutorScheduler {
+function scheduler(maxUnitsInFlight: number, queueAheadMs?: number, clock = new ManualClock(), urgentNewFlows = false): ExecutorScheduler {
   return new ExecutorScheduler({
     executor: { id: 'e0' } as Executor,
     selector: new WfqSelector(),
@@ -37,6 +48,7 @@ function scheduler(maxUnitsInFlight: number, queueAheadMs?: number, clock = new 
     isAvailable: () => true,
     maxUnitsInFlight,
     ...(queueAheadMs === undefined ? {} : { queueAheadMs }),
+    urgentNewFlows,
   });
 }
 
@@ -101,4 +113,41 @@ test('othersWorkedSince says whether another flow received work in the window', 
   assert.equal(s.othersWorkedSince('a', 501), false, 'b worked before the window');
   s.remove('b');
   assert.equal(s.othersWorkedSince('a', 0), false, 'a removed flow is forgotten');
+});
+
+test('urgentNewFlows: a flow with nothing in the executor while others have units there is sent urgent, once', async () => {
+  const clock = new ManualClock();
+  const s = scheduler(2, 4, clock, true);
+  const a = new StubFlow('a', 4);
+  s.add(a);
+  s.pump();
+  assert.deepEqual(a.urgent, [false, false, false, false], 'the first unit found the executor empty; the rest are its own');
+  const b = new StubFlow('b', 2);
+  s.add(b);
+  a.running.shift()?.();
+  await settle();
+  // b's first unit passes a's queued ones.
+  assert.deepEqual(b.urgent, [true]);
+  a.running.shift()?.();
+  await settle();
+  assert.deepEqual(b.urgent, [true, false], 'its second unit queues behind its first');
+  for (const done of b.running.splice(0)) done();
+  await settle();
+  assert.equal(b.units, 0);
+  b.units = 1;
+  s.pump();
+  assert.deepEqual(b.urgent, [true, false, true], 'b had nothing left in the executor, so its next unit is urgent again');
+});
+
+test('without urgentNewFlows every unit runs in the order sent', async () => {
+  const s = scheduler(2, 4);
+  const a = new StubFlow('a', 5);
+  const b = new StubFlow('b', 5);
+  s.add(a);
+  s.pump();
+  s.add(b);
+  a.running.shift()?.();
+  await settle();
+  assert.ok(b.urgent.length > 0);
+  assert.ok([...a.urgent, ...b.urgent].every((u) => !u));
 });

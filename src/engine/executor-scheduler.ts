@@ -1,15 +1,15 @@
 // One executor's dispatch loop: when it has room, a flow selector picks which hosted model's work unit runs next.
 
 import type { Clock } from '../core/clock.js';
-import type { Executor } from '../executor/executor.js';
+import type { Executor, RunOptions } from '../executor/executor.js';
 import type { FlowSelector, FlowView } from '../scheduler/flow-selector.js';
 
 /** A unit of work a flow hands to the executor: a batch, or one segment of a segmented job. */
 export interface WorkUnit {
   /** Profiled (predicted) cost, charged to the flow's share. */
   readonly costMs: number;
-  /** Runs the unit on the executor; settles when the executor is free of it. Never rejects. */
-  run(): Promise<void>;
+  /** Runs the unit on the executor with `options`; settles when the executor is free of it. Never rejects. */
+  run(options: RunOptions): Promise<void>;
 }
 
 export type TakeResult = { readonly kind: 'unit'; readonly unit: WorkUnit } | { readonly kind: 'wait'; readonly untilMs: number } | { readonly kind: 'none' };
@@ -39,6 +39,12 @@ export interface ExecutorSchedulerOptions {
    * budget ahead keeps it busy without queueing more than that many ms in front of a newly arrived request.
    */
   readonly queueAheadMs?: number;
+  /**
+   * Send a flow's unit as urgent (RunOptions.urgent) when the flow has nothing else in the executor but other flows
+   * do: the executor runs it next, ahead of the units queued ahead for the others. With a queue-ahead budget this
+   * keeps a newly arrived model from waiting behind the whole budget (default false: units run in the order sent).
+   */
+  readonly urgentNewFlows?: boolean;
   /** Called after each switch between flows with the time since the previous switch, ms. */
   readonly onSwitch?: (fromFlow: string | undefined, toFlow: string, intervalMs: number) => void;
 }
@@ -61,6 +67,8 @@ export class ExecutorScheduler {
   private busySinceMs = 0;
   /** When each flow last received work, ms. */
   private readonly workedAtMs = new Map<string, number>();
+  /** Units of each flow sent and not yet finished. */
+  private readonly flowInFlight = new Map<string, number>();
 
   constructor(private readonly o: ExecutorSchedulerOptions) {}
 
@@ -175,10 +183,16 @@ export class ExecutorScheduler {
       this.lastFlow = key;
       this.lastSwitchMs = nowMs;
     }
+    const ownInFlight = this.flowInFlight.get(key) ?? 0;
+    const urgent = this.o.urgentNewFlows === true && ownInFlight === 0 && this.inFlight > 0;
     if (this.inFlight === 0) this.busySinceMs = nowMs;
     this.inFlight += 1;
+    this.flowInFlight.set(key, ownInFlight + 1);
     this.inFlightCostMs += unit.costMs;
-    void unit.run().finally(() => {
+    void unit.run({ urgent }).finally(() => {
+      const left = (this.flowInFlight.get(key) ?? 1) - 1;
+      if (left === 0) this.flowInFlight.delete(key);
+      else this.flowInFlight.set(key, left);
       this.inFlight -= 1;
       this.inFlightCostMs -= unit.costMs;
       if (this.inFlight === 0) this.inFlightCostMs = 0;

@@ -5,7 +5,7 @@ import type { Clock } from '../core/clock.js';
 import { ServingError, toServingError } from '../core/errors.js';
 import type { InferRequest, InferResponse, TensorSpec } from '../core/inference.js';
 import type { Tensor } from '../core/tensor.js';
-import { supportsSegments } from '../executor/executor.js';
+import { type RunOptions, supportsSegments } from '../executor/executor.js';
 import { admit } from '../scheduler/admission.js';
 import { AdmissionMargin } from '../scheduler/admission-margin.js';
 import { startAfterMs } from '../scheduler/wait-estimate.js';
@@ -372,7 +372,7 @@ export class VersionRuntime implements Flow {
     const job = this.jobs.get(scheduler.id);
     if (job !== undefined) {
       if (job.ended || job.next >= this.segmentCount) return { kind: 'none' };
-      return { kind: 'unit', unit: { costMs: job.batchCostMs * this.fraction(job.next), run: () => this.executeSegment(scheduler, job) } };
+      return { kind: 'unit', unit: { costMs: job.batchCostMs * this.fraction(job.next), run: (o) => this.executeSegment(scheduler, job, o) } };
     }
     const d = this.o.batcher.next(nowMs);
     if (d.kind === 'empty') return { kind: 'none' };
@@ -386,9 +386,9 @@ export class VersionRuntime implements Flow {
     if (this.useSegments(scheduler, nowMs)) {
       const newJob: SegmentJob = { id: `${this.key}/${++this.jobSeq}`, items, next: 0, inFlight: 0, ended: false, batchCostMs: costMs, rows, computeNs: 0, segmentNs: [], dispatchNs: process.hrtime.bigint() };
       this.jobs.set(scheduler.id, newJob);
-      return { kind: 'unit', unit: { costMs: costMs * this.fraction(0), run: () => this.executeSegment(scheduler, newJob) } };
+      return { kind: 'unit', unit: { costMs: costMs * this.fraction(0), run: (o) => this.executeSegment(scheduler, newJob, o) } };
     }
-    return { kind: 'unit', unit: { costMs, run: () => this.execute(scheduler, items) } };
+    return { kind: 'unit', unit: { costMs, run: (o) => this.execute(scheduler, items, o) } };
   }
 
   /**
@@ -396,7 +396,7 @@ export class VersionRuntime implements Flow {
    * in the worker, the following segment can be sent before this one answers, so the worker never idles for a round
    * trip to the front end between segments; it runs them in the order sent.
    */
-  private async executeSegment(sched: ExecutorScheduler, job: SegmentJob): Promise<void> {
+  private async executeSegment(sched: ExecutorScheduler, job: SegmentJob, options: RunOptions): Promise<void> {
     const plan = this.segments as SegmentPlan;
     const ex = sched.executor;
     if (!supportsSegments(ex)) return;
@@ -408,7 +408,7 @@ export class VersionRuntime implements Flow {
     if (job.next >= this.segmentCount && this.jobs.get(sched.id) === job) this.jobs.delete(sched.id);
     try {
       const inputs = index === 0 ? concatInputs(job.items.map((p) => p.req.inputs), this.o.inputs.map((s) => s.name)) : [];
-      const res = await ex.runSegment(plan.key, job.id, index, inputs, this.outputNamesOf(job.items));
+      const res = await ex.runSegment(plan.key, job.id, index, inputs, this.outputNamesOf(job.items), options);
       if (job.ended) return;
       job.computeNs += res.computeNs;
       job.segmentNs.push(res.computeNs);
@@ -535,7 +535,7 @@ export class VersionRuntime implements Flow {
     return wantAll ? [] : [...new Set(items.flatMap((p) => p.outputNames))];
   }
 
-  private async execute(sched: ExecutorScheduler, items: readonly Pending[]): Promise<void> {
+  private async execute(sched: ExecutorScheduler, items: readonly Pending[], options: RunOptions): Promise<void> {
     const dispatchNs = process.hrtime.bigint();
     try {
       const inputs = concatInputs(
@@ -543,7 +543,7 @@ export class VersionRuntime implements Flow {
         this.o.inputs.map((s) => s.name),
       );
       const inputNs = Number(process.hrtime.bigint() - dispatchNs);
-      const result = await sched.executor.run(this.o.key, inputs, this.outputNamesOf(items));
+      const result = await sched.executor.run(this.o.key, inputs, this.outputNamesOf(items), options);
       if (deviceUnit.hasSubscribers) {
         deviceUnit.publish({ executor: sched.id, model: this.o.model, tenant: (items[0] as Pending).ctx.tenant, computeNs: result.computeNs });
       }

@@ -45,6 +45,16 @@ export interface RunResult {
   readonly computeNs: number;
 }
 
+/** How an executor queues one run call behind the others it was sent. */
+export interface RunOptions {
+  /**
+   * Run this call before the ordinary calls still waiting in the executor: it waits only for the call running and for
+   * urgent calls sent before it. Calls are otherwise run in the order sent. The scheduler marks a unit urgent when its
+   * model had nothing in the executor, so a newly arrived model does not wait behind work sent ahead for the others.
+   */
+  readonly urgent?: boolean;
+}
+
 export interface Executor {
   readonly id: string;
   /** Load (or replace) a session. Rejects with ServingError INVALID_ARGUMENT for a corrupt or non-ONNX file. */
@@ -54,7 +64,7 @@ export interface Executor {
    * Run one batch. `outputNames` selects outputs (all when empty). Rejects with ServingError; when the executor
    * died before or during the run the error is UNAVAILABLE with retryable=true.
    */
-  run(key: string, inputs: readonly Tensor[], outputNames: readonly string[]): Promise<RunResult>;
+  run(key: string, inputs: readonly Tensor[], outputNames: readonly string[], options?: RunOptions): Promise<RunResult>;
   /** Keys of the sessions currently loaded. */
   loadedKeys(): readonly string[];
   close(): Promise<void>;
@@ -107,7 +117,14 @@ export interface SegmentExecutor {
    * the outputs returned when done (all when empty). Errors: NOT_FOUND for an unknown key or job, ALREADY_EXISTS
    * when segment 0 names a running job, FAILED_PRECONDITION for a segment out of turn.
    */
-  runSegment(key: string, jobId: string, segmentIndex: number, inputs: readonly Tensor[], outputNames: readonly string[]): Promise<SegmentRunResult>;
+  runSegment(
+    key: string,
+    jobId: string,
+    segmentIndex: number,
+    inputs: readonly Tensor[],
+    outputNames: readonly string[],
+    options?: RunOptions,
+  ): Promise<SegmentRunResult>;
   /** Forget a job and free its tensors; resolves false when there was no such job. */
   dropJob(key: string, jobId: string): Promise<boolean>;
 }

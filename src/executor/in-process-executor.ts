@@ -7,17 +7,19 @@ import type {
   LoadSpec,
   LoadedSegments,
   LoadedSession,
+  RunOptions,
   RunResult,
   SegmentExecutor,
   SegmentRunResult,
   SegmentedLoadSpec,
 } from './executor.js';
 import { OrtSessionStore } from './ort-session-store.js';
+import { SerialQueue } from './serial-queue.js';
 
 export class InProcessExecutor implements Executor, SegmentExecutor {
   private readonly store = new OrtSessionStore();
-  /** Serialises calls like a worker does, so results match the worker path. */
-  private tail: Promise<unknown> = Promise.resolve();
+  /** Serialises calls like a worker does, so results (and the order of urgent runs) match the worker path. */
+  private readonly queue = new SerialQueue();
 
   constructor(readonly id = 'in-process') {}
 
@@ -29,16 +31,23 @@ export class InProcessExecutor implements Executor, SegmentExecutor {
     return this.serially(() => this.store.unload(key));
   }
 
-  run(key: string, inputs: readonly Tensor[], outputNames: readonly string[]): Promise<RunResult> {
-    return this.serially(() => this.store.run(key, inputs, outputNames));
+  run(key: string, inputs: readonly Tensor[], outputNames: readonly string[], options?: RunOptions): Promise<RunResult> {
+    return this.queue.push(() => this.store.run(key, inputs, outputNames), options?.urgent === true);
   }
 
   loadSegments(spec: SegmentedLoadSpec): Promise<LoadedSegments> {
     return this.serially(() => this.store.loadSegments(spec));
   }
 
-  runSegment(key: string, jobId: string, segmentIndex: number, inputs: readonly Tensor[], outputNames: readonly string[]): Promise<SegmentRunResult> {
-    return this.serially(() => this.store.runSegment(key, jobId, segmentIndex, inputs, outputNames));
+  runSegment(
+    key: string,
+    jobId: string,
+    segmentIndex: number,
+    inputs: readonly Tensor[],
+    outputNames: readonly string[],
+    options?: RunOptions,
+  ): Promise<SegmentRunResult> {
+    return this.queue.push(() => this.store.runSegment(key, jobId, segmentIndex, inputs, outputNames), options?.urgent === true);
   }
 
   dropJob(key: string, jobId: string): Promise<boolean> {
@@ -59,8 +68,6 @@ export class InProcessExecutor implements Executor, SegmentExecutor {
   }
 
   private serially<T>(fn: () => Promise<T>): Promise<T> {
-    const result = this.tail.then(fn);
-    this.tail = result.catch(() => undefined);
-    return result;
+    return this.queue.push(fn);
   }
 }

@@ -8,6 +8,7 @@ import type {
   LoadSpec,
   LoadedSegments,
   LoadedSession,
+  RunOptions,
   RunResult,
   SegmentExecutor,
   SegmentRunResult,
@@ -41,6 +42,11 @@ const EXPECTED_REPLY: Record<WorkerRequest['type'], WorkerReply['type']> = {
   'run-segment': 'run-segment-ok',
   'drop-job': 'drop-job-ok',
 };
+
+/** The request's `urgent` field: only sent when set, so ordinary requests stay as they were on the wire. */
+function urgentField(options: RunOptions | undefined): { urgent?: true } {
+  return options?.urgent === true ? { urgent: true } : {};
+}
 
 export class WorkerClient implements Executor, SegmentExecutor {
   private readonly pending = new Map<number, Pending>();
@@ -135,8 +141,9 @@ export class WorkerClient implements Executor, SegmentExecutor {
     segmentIndex: number,
     inputs: readonly Tensor[],
     outputNames: readonly string[],
+    options?: RunOptions,
   ): Promise<SegmentRunResult> {
-    const frame = await this.call({ type: 'run-segment', key, jobId, segmentIndex, outputNames }, inputs);
+    const frame = await this.call({ type: 'run-segment', key, jobId, segmentIndex, outputNames, ...urgentField(options) }, inputs);
     const header = frame.header as unknown as { done: boolean; computeNs: number };
     return { done: header.done, outputs: frameTensors(frame), computeNs: header.computeNs };
   }
@@ -146,8 +153,8 @@ export class WorkerClient implements Executor, SegmentExecutor {
     return (frame.header as unknown as { dropped: boolean }).dropped;
   }
 
-  async run(key: string, inputs: readonly Tensor[], outputNames: readonly string[]): Promise<RunResult> {
-    const frame = await this.call({ type: 'run', key, outputNames }, inputs);
+  async run(key: string, inputs: readonly Tensor[], outputNames: readonly string[], options?: RunOptions): Promise<RunResult> {
+    const frame = await this.call({ type: 'run', key, outputNames, ...urgentField(options) }, inputs);
     return { outputs: frameTensors(frame), computeNs: (frame.header as unknown as { computeNs: number }).computeNs };
   }
 

@@ -9,12 +9,16 @@ import { type Frame, type FrameCodecOptions, FrameDecoder, encodeFrame, frameTen
 import { type WorkerReply, type WorkerRequest, asWorkerRequest, errorReply } from './protocol/messages.js';
 import { DEFAULT_WORKER_HOST, type WorkerAddress } from './protocol/worker-address.js';
 import { OrtSessionStore } from './ort-session-store.js';
+import { SerialQueue } from './serial-queue.js';
 
 export class WorkerServer {
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
-  /** Tail of the serial queue: ORT blocks the thread anyway, and arrival order is the scheduler's order. */
-  private tail: Promise<unknown> = Promise.resolve();
+  /**
+   * One call at a time: ORT blocks the thread anyway, and arrival order is the scheduler's order, except for runs it
+   * marks urgent (see RunOptions).
+   */
+  private readonly queue = new SerialQueue({ readBeforeNext: true });
 
   constructor(
     private readonly store: OrtSessionStore = new OrtSessionStore(),
@@ -76,9 +80,8 @@ export class WorkerServer {
       this.reply(socket, { type: 'ping-ok', id: request.id, pid: process.pid, rssBytes }, []);
       return;
     }
-    const done = this.tail.then(() => this.execute(request, frame));
-    this.tail = done.catch(() => undefined);
-    done.then(
+    const urgent = (request.type === 'run' || request.type === 'run-segment') && request.urgent === true;
+    this.queue.push(() => this.execute(request, frame), urgent).then(
       ([reply, tensors]) => this.reply(socket, reply, tensors),
       (err: unknown) => this.reply(socket, errorReply(request.id, toServingError(err)), []),
     );

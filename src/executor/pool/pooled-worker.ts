@@ -13,6 +13,7 @@ import type {
   LoadedSegments,
   LoadedSession,
   RunResult,
+  RunOptions,
   SegmentExecutor,
   SegmentRunResult,
   SegmentedLoadSpec,
@@ -105,9 +106,16 @@ export class PooledWorker implements Executor, SegmentExecutor {
     return loaded;
   }
 
-  runSegment(key: string, jobId: string, segmentIndex: number, inputs: readonly Tensor[], outputNames: readonly string[]): Promise<SegmentRunResult> {
+  runSegment(
+    key: string,
+    jobId: string,
+    segmentIndex: number,
+    inputs: readonly Tensor[],
+    outputNames: readonly string[],
+    options?: RunOptions,
+  ): Promise<SegmentRunResult> {
     try {
-      return this.readyClient().runSegment(key, jobId, segmentIndex, inputs, outputNames);
+      return this.readyClient().runSegment(key, jobId, segmentIndex, inputs, outputNames, options);
     } catch (err) {
       return Promise.reject(err);
     }
@@ -121,9 +129,9 @@ export class PooledWorker implements Executor, SegmentExecutor {
     }
   }
 
-  run(key: string, inputs: readonly Tensor[], outputNames: readonly string[]): Promise<RunResult> {
+  run(key: string, inputs: readonly Tensor[], outputNames: readonly string[], options?: RunOptions): Promise<RunResult> {
     try {
-      return this.readyClient().run(key, inputs, outputNames);
+      return this.readyClient().run(key, inputs, outputNames, options);
     } catch (err) {
       return Promise.reject(err);
     }

@@ -25,6 +25,8 @@ export interface RunRequest {
   readonly key: string;
   /** Outputs to return; empty means all. */
   readonly outputNames: readonly string[];
+  /** Run ahead of the ordinary calls waiting in the worker (RunOptions.urgent); absent means false. */
+  readonly urgent?: boolean;
 }
 
 export interface PingRequest {
@@ -47,6 +49,8 @@ export interface RunSegmentRequest {
   readonly segmentIndex: number;
   /** Outputs to return when the last segment has run; empty means all. */
   readonly outputNames: readonly string[];
+  /** As for RunRequest. */
+  readonly urgent?: boolean;
 }
 
 export interface DropJobRequest {
