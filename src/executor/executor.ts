@@ -117,14 +117,7 @@ export interface SegmentExecutor {
    * the outputs returned when done (all when empty). Errors: NOT_FOUND for an unknown key or job, ALREADY_EXISTS
    * when segment 0 names a running job, FAILED_PRECONDITION for a segment out of turn.
    */
-  runSegment(
-    key: string,
-    jobId: string,
-    segmentIndex: number,
-    inputs: readonly Tensor[],
-    outputNames: readonly string[],
-    options?: RunOptions,
-  ): Promise<SegmentRunResult>;
+  runSegment(key: string, jobId: string, segmentIndex: number, inputs: readonly Tensor[], outputNames: readonly string[], options?: RunOptions): Promise<SegmentRunResult>;
   /** Forget a job and free its tensors; resolves false when there was no such job. */
   dropJob(key: string, jobId: string): Promise<boolean>;
 }

@@ -39,14 +39,7 @@ export class InProcessExecutor implements Executor, SegmentExecutor {
     return this.serially(() => this.store.loadSegments(spec));
   }
 
-  runSegment(
-    key: string,
-    jobId: string,
-    segmentIndex: number,
-    inputs: readonly Tensor[],
-    outputNames: readonly string[],
-    options?: RunOptions,
-  ): Promise<SegmentRunResult> {
+  runSegment(key: string, jobId: string, segmentIndex: number, inputs: readonly Tensor[], outputNames: readonly string[], options?: RunOptions): Promise<SegmentRunResult> {
     return this.queue.push(() => this.store.runSegment(key, jobId, segmentIndex, inputs, outputNames), options?.urgent === true);
   }
 

@@ -135,14 +135,7 @@ export class WorkerClient implements Executor, SegmentExecutor {
     return (frame.header as unknown as { segments: LoadedSegments }).segments;
   }
 
-  async runSegment(
-    key: string,
-    jobId: string,
-    segmentIndex: number,
-    inputs: readonly Tensor[],
-    outputNames: readonly string[],
-    options?: RunOptions,
-  ): Promise<SegmentRunResult> {
+  async runSegment(key: string, jobId: string, segmentIndex: number, inputs: readonly Tensor[], outputNames: readonly string[], options?: RunOptions): Promise<SegmentRunResult> {
     const frame = await this.call({ type: 'run-segment', key, jobId, segmentIndex, outputNames, ...urgentField(options) }, inputs);
     const header = frame.header as unknown as { done: boolean; computeNs: number };
     return { done: header.done, outputs: frameTensors(frame), computeNs: header.computeNs };

@@ -106,14 +106,7 @@ export class PooledWorker implements Executor, SegmentExecutor {
     return loaded;
   }
 
-  runSegment(
-    key: string,
-    jobId: string,
-    segmentIndex: number,
-    inputs: readonly Tensor[],
-    outputNames: readonly string[],
-    options?: RunOptions,
-  ): Promise<SegmentRunResult> {
+  runSegment(key: string, jobId: string, segmentIndex: number, inputs: readonly Tensor[], outputNames: readonly string[], options?: RunOptions): Promise<SegmentRunResult> {
     try {
       return this.readyClient().runSegment(key, jobId, segmentIndex, inputs, outputNames, options);
     } catch (err) {
