@@ -152,7 +152,7 @@ export function buildValidationReport(input: ReportInput): ValidationReport {
   const stability = stabilityAgreement(rows);
   const overheadTail = input.runs.flatMap((r) => r.overheads.map((o) => ({ mode: r.mode, model: o.model, p95MinusMeanMs: round(o.clientP95Ms - o.clientMeanMs) })));
   const profiles = input.profiled.map((p) => p.profile);
-  const calibration = input.runs.map((r) => ({ mode: r.mode, models: r.calibration === undefined ? [] : calibrationSummary(profiles, input.threads, r.calibration) }));
+  const calibration = input.runs.map((r) => ({ mode: r.mode, models: r.calibration === undefined ? [] : calibrationSummary(r.calibration, { mode: r.mode, profiles, threads: input.threads, ...(r.segments === undefined ? {} : { segments: r.segments }) }) }));
   const calibrated = calibration.every((c) => c.models.length > 0);
   const diagnostics = {
     dispatchRoundTripMs: dispatchRoundTrip,
@@ -173,7 +173,7 @@ export function buildValidationReport(input: ReportInput): ValidationReport {
   const notes = [
     `Service times: each model profiled once through a worker process (1 worker, ${input.threads} intra-op thread(s), batch 1..8).`,
     calibrated
-      ? 'Calibration (per mode, each model alone, before any case): (1) 150 requests one at a time with exponential pauses (nothing queues): client latency mean and variance; (2) a closed loop keeping 4 requests outstanding for 3 s (the server always backlogged): throughput and rows per batch. Occupancy of a batch = profiled latency × (rows / throughput) ÷ profiled latency(rows); the rest of the idle latency (mean and variance) is a delay that does not queue.'
+      ? 'Calibration (per mode, before any case): first every model keeps the fresh server backlogged for 4 s, unmeasured (warm-up); then each model alone: (1) 150 requests one at a time with exponential pauses (nothing queues): client latency mean and variance; (2) a closed loop keeping 4 requests outstanding for 3 s (the server always backlogged): throughput and rows per batch; (3) open-loop Poisson arrivals at half that throughput for 8 s: mean latency. Batch-1 occupancy = the value at which the mode\'s analytic model of the model alone at (3)\'s rate predicts (3)\'s mean (bisection, no lower than (2)\'s profiled latency × rows / throughput, which stands where (3) did not keep up or measured no queueing); a batch\'s occupancy = its profiled latency × the same scale; the rest of the idle latency (mean and variance) is a delay that does not queue.'
       : 'Predictions = queueing + service from the models, plus a fixed per-request overhead per model and mode measured with requests sent one at a time (client latency − profiled batch-1 mean); the same constant is added to mean and p95.',
     calibrated
       ? 'Analytic = the mode\'s predictor on the calibrated occupancy curve (fit × scale, profile batch-1 scv), plus the delay stage (means and variances add; p95 from the gamma of the sum). Simulator = the same queueing (the server\'s batchers) on the profile\'s points × scale, plus the delay drawn per request (gamma).'
@@ -231,12 +231,12 @@ export function buildValidationReport(input: ReportInput): ValidationReport {
     `simulator: ${input.meta.simRequestsPerCase.toLocaleString('en-US')} requests per case; simulator scale check (1M requests, 100 executors): ${round(input.scale.seconds, 1)} s.`;
   const overheadLines = calibrated
     ? [
-        '| mode | model | profiled run | idle mean ± sd | idle session.run | saturation req/s (rows) | occupancy b=1 | scale | delay mean ± sd | CPU ms/req FE / worker / loadgen |',
-        '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+        '| mode | model | profiled run | idle mean ± sd | idle session.run | saturation req/s (rows) | occupancy b=1 from saturation | open loop req/s → mean | occupancy b=1 (fit) | scale | delay mean ± sd | CPU ms/req FE / worker / loadgen |',
+        '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
         ...calibration.flatMap((c) =>
           c.models.map(
             (m) =>
-              `| ${c.mode} | ${m.model} | ${m.profiledB1Ms.toFixed(2)} | ${m.idleMeanMs.toFixed(2)} ± ${m.idleStdMs.toFixed(2)} | ${m.idleComputeMs.toFixed(2)} | ${m.saturationPerS.toFixed(0)} (${m.saturationBatchRows.toFixed(2)}) | ${m.occupancyB1Ms.toFixed(2)} | ${m.occupancyScale.toFixed(2)} | ${m.delayMeanMs.toFixed(2)} ± ${m.delayStdMs.toFixed(2)} | ${m.frontEndCpuMsPerRequest.toFixed(2)} / ${m.workerCpuMsPerRequest.toFixed(2)} / ${m.loadGeneratorCpuMsPerRequest.toFixed(2)} |`,
+              `| ${c.mode} | ${m.model} | ${m.profiledB1Ms.toFixed(2)} | ${m.idleMeanMs.toFixed(2)} ± ${m.idleStdMs.toFixed(2)} | ${m.idleComputeMs.toFixed(2)} | ${m.saturationPerS.toFixed(0)} (${m.saturationBatchRows.toFixed(2)}) | ${m.saturationOccupancyB1Ms.toFixed(2)} | ${m.loadedRatePerS === undefined || m.loadedMeanMs === undefined ? '—' : `${m.loadedRatePerS.toFixed(0)} → ${m.loadedMeanMs.toFixed(2)}`} | ${m.occupancyB1Ms.toFixed(2)}${m.occupancyFit === undefined || m.occupancyFit === 'fitted' ? '' : ` (${m.occupancyFit})`} | ${m.occupancyScale.toFixed(2)} | ${m.delayMeanMs.toFixed(2)} ± ${m.delayStdMs.toFixed(2)} | ${m.frontEndCpuMsPerRequest.toFixed(2)} / ${m.workerCpuMsPerRequest.toFixed(2)} / ${m.loadGeneratorCpuMsPerRequest.toFixed(2)} |`,
           ),
         ),
       ]

@@ -1,11 +1,14 @@
-// Calibration runs on the live server before any validated load point: each model alone, first requests one at a
-// time (idle latency and its spread), then a closed loop that keeps the server backlogged (its occupancy per batch).
+// Calibration runs on the live server before any validated load point: after every model has warmed the server up,
+// each model alone, first requests one at a time (idle latency and its spread), then a closed loop that keeps the
+// server backlogged (its throughput), then open-loop Poisson arrivals at a fraction of that throughput (the mean latency
+// the occupancy is fitted to).
 // A run during which other processes took more than a limit of the cores is repeated and the quietest one kept.
 
 import { forkChildTask } from '../lib/child-task.js';
 import { LatencyHistogram } from '../lib/latency-histogram.js';
 import { procCpuUs } from '../lib/proc-stats.js';
 import type { LoadChildResult, SaturationConfig } from './load-types.js';
+import { measureCase } from './measure-case.js';
 import { machineBusyUs } from './machine-cpu.js';
 import { type OverheadProbe, type ProbeOptions, probeOverhead } from './probe-overhead.js';
 import type { ServerProcess } from './server-process.js';
@@ -30,14 +33,41 @@ export interface SaturationRun {
   readonly otherCores: number;
 }
 
-/** One model's calibration: the idle probe and the saturation run, each the quietest of its attempts. */
+/** The model alone under open-loop Poisson arrivals at a fraction of its saturation throughput. */
+export interface LoadedRun {
+  readonly ratePerS: number;
+  readonly fractionOfSaturation: number;
+  readonly completed: number;
+  /** Arrivals not sent because too many requests were outstanding (the server did not keep up). */
+  readonly skipped: number;
+  readonly meanMs: number;
+  readonly p95Ms: number;
+  readonly meanBatchRows: number;
+  readonly meanComputeMs: number;
+  readonly otherCores: number;
+}
+
+/** One model's calibration: the idle probe, the saturation run and the loaded run, each the quietest of its attempts. */
 export interface ModelCalibration {
   readonly model: string;
   readonly idle: OverheadProbe & { readonly otherCores: number };
   readonly saturation: SaturationRun;
+  /** Absent in raw files of older runs (their occupancy is the saturation estimate). */
+  readonly loaded?: LoadedRun;
   /** Other processes' cores during every attempt, in order (a retry happens above the limit). */
   readonly idleOtherCoresAttempts: readonly number[];
   readonly saturationOtherCoresAttempts: readonly number[];
+  readonly loadedOtherCoresAttempts?: readonly number[];
+}
+
+export interface LoadedOptions {
+  /** Poisson rate as a fraction of the saturation run's throughput. */
+  readonly fractionOfSaturation: number;
+  readonly warmupMs: number;
+  readonly durationMs: number;
+  /** Arrivals beyond this many outstanding requests are skipped. */
+  readonly maxInFlight: number;
+  readonly seed: number;
 }
 
 export interface SaturationOptions {
@@ -50,10 +80,17 @@ export interface SaturationOptions {
 export interface CalibrationOptions {
   readonly probe: ProbeOptions;
   readonly saturation: SaturationOptions;
+  readonly loaded: LoadedOptions;
   /** Runs during which other processes used more cores than this are repeated. */
   readonly otherCoresLimit: number;
   /** Attempts per run at most (the quietest is kept). */
   readonly maxAttempts: number;
+  /**
+   * Each model is first kept backlogged this long, unmeasured: a freshly started server answers the same request up to
+   * a third slower over its first thousand or so (measured: mobilenetv2-0.5's idle latency fell from 7.8 to ~5 ms over
+   * 1,600 requests), and the calibration must describe the warm server the cases run on.
+   */
+  readonly warmupPerModelMs: number;
 }
 
 interface CpuMark {
@@ -121,6 +158,24 @@ async function idleProbe(server: ServerProcess, model: string, serviceMs: (model
   return { ...probe, otherCores: otherCores(m0, m1, childCpuUs) };
 }
 
+async function loadedRun(server: ServerProcess, model: string, saturationPerS: number, o: LoadedOptions): Promise<LoadedRun> {
+  const ratePerS = o.fractionOfSaturation * saturationPerS;
+  const m = await measureCase(server, { models: [model], ratesPerS: [ratePerS], utilisation: o.fractionOfSaturation }, o);
+  const r = m.perModel[0];
+  if (r === undefined || r.completed === 0) throw new Error(`loaded calibration run of ${model}: nothing completed (${r?.firstError ?? 'no stream'})`);
+  return {
+    ratePerS,
+    fractionOfSaturation: o.fractionOfSaturation,
+    completed: r.completed,
+    skipped: r.skipped,
+    meanMs: r.meanMs,
+    p95Ms: r.p95Ms,
+    meanBatchRows: r.server.meanBatchRows,
+    meanComputeMs: r.server.meanComputeMs,
+    otherCores: m.cpu.otherCores,
+  };
+}
+
 async function quietest<T extends { readonly otherCores: number }>(run: () => Promise<T>, o: CalibrationOptions): Promise<{ kept: T; attempts: number[] }> {
   let kept = await run();
   const attempts = [kept.otherCores];
@@ -139,12 +194,23 @@ export async function calibrateServer(
   o: CalibrationOptions,
   onRetry: (what: string) => void = () => undefined,
 ): Promise<ModelCalibration[]> {
+  for (const model of models) await saturate(server, model, { ...o.saturation, warmupMs: 0, durationMs: o.warmupPerModelMs });
   const out: ModelCalibration[] = [];
   for (const model of models) {
     const idle = await quietest(() => idleProbe(server, model, serviceMs, o.probe), o);
     const saturation = await quietest(() => saturate(server, model, o.saturation), o);
-    if (idle.attempts.length > 1 || saturation.attempts.length > 1) onRetry(`calibration of ${model} repeated: other processes used ${[...idle.attempts, ...saturation.attempts].map((c) => c.toFixed(2)).join(', ')} cores`);
-    out.push({ model, idle: idle.kept, saturation: saturation.kept, idleOtherCoresAttempts: idle.attempts, saturationOtherCoresAttempts: saturation.attempts });
+    const loaded = await quietest(() => loadedRun(server, model, saturation.kept.throughputPerS, o.loaded), o);
+    const attempts = [idle.attempts, saturation.attempts, loaded.attempts];
+    if (attempts.some((a) => a.length > 1)) onRetry(`calibration of ${model} repeated: other processes used ${attempts.flat().map((c) => c.toFixed(2)).join(', ')} cores`);
+    out.push({
+      model,
+      idle: idle.kept,
+      saturation: saturation.kept,
+      loaded: loaded.kept,
+      idleOtherCoresAttempts: idle.attempts,
+      saturationOtherCoresAttempts: saturation.attempts,
+      loadedOtherCoresAttempts: loaded.attempts,
+    });
   }
   return out;
 }

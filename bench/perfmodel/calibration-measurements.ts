@@ -1,10 +1,13 @@
-// Turns the calibration runs into the perfmodel's per-model measurements, and the occupancy that defines utilisation.
+// Turns the calibration runs into the perfmodel's per-model measurements (the batch-1 occupancy fitted to the loaded
+// run where it kept up), and the occupancy that defines utilisation.
 
 import { batchLatencyMs } from '../../src/perfmodel/cpu-scaling.js';
-import { type ServedModelMeasurements, calibrateServedModel } from '../../src/perfmodel/served-calibration.js';
+import { type OccupancyFit, type ServedModelMeasurements, calibrateServedModel, fitOccupancyB1Ms } from '../../src/perfmodel/served-calibration.js';
 import type { ModelProfile } from '../../src/profiler/profile.js';
 import { batch1Scv } from './calibrated-profile.js';
 import type { ModelCalibration } from './calibrate-server.js';
+import { analyticPrediction } from './predictions.js';
+import { FAIR_QUANTUM_MS, type ServerMode } from './validation-cases.js';
 
 export function measurementsOf(calibration: readonly ModelCalibration[]): Record<string, ServedModelMeasurements> {
   return Object.fromEntries(
@@ -19,6 +22,50 @@ export function measurementsOf(calibration: readonly ModelCalibration[]): Record
       },
     ]),
   );
+}
+
+/** What the occupancy fit needs beyond the calibration runs: the mode's predictor and the profiles it scales. */
+export interface FitContext {
+  readonly mode: ServerMode;
+  readonly profiles: readonly ModelProfile[];
+  readonly threads: number;
+  /** Fair mode: graph segments per model. */
+  readonly segments?: Readonly<Record<string, number>>;
+}
+
+export interface FittedMeasurements {
+  readonly measurements: Record<string, ServedModelMeasurements>;
+  /** By model; absent where there was no loaded run, or it did not keep up (the saturation estimate stands). */
+  readonly fits: Record<string, OccupancyFit>;
+}
+
+/**
+ * Each model's measurements with the batch-1 occupancy at which the mode's analytic model of the model alone, at the
+ * loaded run's rate, predicts the mean latency that run measured (the delay stage is what the idle latency leaves).
+ * The bounds: the saturation run's occupancy below (no open-loop load is served faster than a closed loop that keeps
+ * the server backlogged; a loaded run faster than the idle probe, as small models measure, keeps it), and twice the
+ * time between the loaded run's arrivals above.
+ */
+export function fittedMeasurements(calibration: readonly ModelCalibration[], ctx: FitContext): FittedMeasurements {
+  const measurements = measurementsOf(calibration);
+  const fits: Record<string, OccupancyFit> = {};
+  for (const c of calibration) {
+    const raw = measurements[c.model];
+    const profile = ctx.profiles.find((p) => p.model === c.model);
+    const loaded = c.loaded;
+    if (raw === undefined || profile === undefined || loaded === undefined || loaded.skipped > 0 || !(loaded.meanMs > 0)) continue;
+    const alone = { mode: ctx.mode, models: [c.model], utilisation: 0, ratesPerS: [loaded.ratePerS] };
+    const fair = ctx.mode === 'fair' ? { segments: ctx.segments ?? {}, quantumMs: FAIR_QUANTUM_MS } : {};
+    const predicted = (occupancyB1Ms: number): number | null => {
+      const setup = { profiles: ctx.profiles, threads: ctx.threads, overheadMs: {}, calibration: { [c.model]: { ...raw, occupancyB1Ms } }, ...fair, simRequests: 0, seed: 0 };
+      return analyticPrediction(alone, setup).perModel[0]?.meanMs ?? null;
+    };
+    const saturationB1 = calibrateServedModel((rows) => batchLatencyMs(profile.fit, rows, ctx.threads), batch1Scv(profile, ctx.threads), raw).occupancyB1Ms;
+    const fit = fitOccupancyB1Ms(loaded.meanMs, predicted, saturationB1, 2 * Math.max(1000 / loaded.ratePerS, saturationB1));
+    fits[c.model] = fit;
+    measurements[c.model] = { ...raw, occupancyB1Ms: fit.occupancyB1Ms };
+  }
+  return { measurements, fits };
 }
 
 /** Calibrated occupancy of a one-row batch of `model` as the analytic model sees it (profile fit × scale), ms. */
@@ -41,6 +88,12 @@ export interface CalibrationSummary {
   readonly saturationComputeMs: number;
   readonly occupancyB1Ms: number;
   readonly occupancyScale: number;
+  /** The loaded run (rate, mean latency) and whether the occupancy was fitted to it; absent in older runs. */
+  readonly loadedRatePerS?: number;
+  readonly loadedMeanMs?: number;
+  readonly occupancyFit?: OccupancyFit['outcome'] | 'saturation (loaded run did not keep up)';
+  /** Batch-1 occupancy the saturation run alone gives, ms. */
+  readonly saturationOccupancyB1Ms: number;
   readonly delayMeanMs: number;
   readonly delayStdMs: number;
   readonly frontEndCpuMsPerRequest: number;
@@ -48,13 +101,17 @@ export interface CalibrationSummary {
   readonly loadGeneratorCpuMsPerRequest: number;
 }
 
-export function calibrationSummary(profiles: readonly ModelProfile[], threads: number, calibration: readonly ModelCalibration[]): CalibrationSummary[] {
-  const measurements = measurementsOf(calibration);
+export function calibrationSummary(calibration: readonly ModelCalibration[], ctx: FitContext): CalibrationSummary[] {
+  const { profiles, threads } = ctx;
+  const { measurements, fits } = fittedMeasurements(calibration, ctx);
   return calibration.map((c) => {
     const profile = profiles.find((p) => p.model === c.model);
     const m = measurements[c.model];
     if (profile === undefined || m === undefined) throw new Error(`no profile or calibration of ${c.model}`);
-    const cal = calibrateServedModel((rows) => batchLatencyMs(profile.fit, rows, threads), batch1Scv(profile, threads), m);
+    const curve = (rows: number): number => batchLatencyMs(profile.fit, rows, threads);
+    const cal = calibrateServedModel(curve, batch1Scv(profile, threads), m);
+    const { occupancyB1Ms: _fitted, ...saturationOnly } = m;
+    const fit = fits[c.model]?.outcome;
     return {
       model: c.model,
       profiledB1Ms: batchLatencyMs(profile.fit, 1, threads),
@@ -66,6 +123,10 @@ export function calibrationSummary(profiles: readonly ModelProfile[], threads: n
       saturationComputeMs: c.saturation.server.meanComputeMs,
       occupancyB1Ms: cal.occupancyB1Ms,
       occupancyScale: cal.occupancyScale,
+      ...(c.loaded === undefined
+        ? {}
+        : { loadedRatePerS: c.loaded.ratePerS, loadedMeanMs: c.loaded.meanMs, occupancyFit: fit ?? 'saturation (loaded run did not keep up)' }),
+      saturationOccupancyB1Ms: calibrateServedModel(curve, batch1Scv(profile, threads), saturationOnly).occupancyB1Ms,
       delayMeanMs: cal.delay.meanMs,
       delayStdMs: Math.sqrt(cal.delay.varianceMs2),
       frontEndCpuMsPerRequest: c.saturation.frontEndCpuMsPerRequest,

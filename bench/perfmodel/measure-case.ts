@@ -79,7 +79,7 @@ function toMeasured(s: StreamResult, ratePerS: number, server: ServerWindowStats
   };
 }
 
-export async function measureCase(server: ServerProcess, c: ValidationCase, o: MeasureOptions): Promise<MeasuredCase> {
+export async function measureCase(server: ServerProcess, c: Pick<ValidationCase, 'models' | 'ratesPerS' | 'utilisation'>, o: MeasureOptions): Promise<MeasuredCase> {
   const config: PoissonLoadConfig = {
     port: server.httpPort,
     streams: c.models.map((model, i) => ({ model, ratePerS: c.ratesPerS[i] as number })),

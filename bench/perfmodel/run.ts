@@ -17,7 +17,7 @@ import { type MeasuredCase, measureCase } from './measure-case.js';
 import { prepareZoo, writeModeRepository } from './mode-repository.js';
 import type { OverheadProbe } from './probe-overhead.js';
 import { type ModelCalibration, calibrateServer } from './calibrate-server.js';
-import { measurementsOf, occupancyB1Ms } from './calibration-measurements.js';
+import { fittedMeasurements, occupancyB1Ms } from './calibration-measurements.js';
 import { predictCase } from './predict-case.js';
 import { type ProfiledModel, profileModels } from './profile-models.js';
 import { type ServerProcess, startServerProcess } from './server-process.js';
@@ -47,6 +47,14 @@ const MAX_IN_FLIGHT = 64;
 const PROBE = { requests: 150, warmupRequests: 10, meanThinkMs: 10 } as const;
 /** Saturation calibration per model: more requests outstanding than the instance's 2 batches in flight. */
 const SATURATION = { concurrency: 4, warmupMs: 1_000, durationMs: 3_000 } as const;
+/**
+ * Open-loop calibration per model, the occupancy is fitted to: Poisson arrivals at this fraction of its saturation
+ * throughput (a closed loop overlaps front end and worker more than Poisson arrivals do, so its throughput overstates
+ * what open-loop load can be served at; measured: fitted occupancies came out above the saturation ones).
+ */
+const LOADED = { fractionOfSaturation: 0.5, warmupMs: 1_000, durationMs: 8_000, maxInFlight: MAX_IN_FLIGHT } as const;
+/** Unmeasured backlogged load per model on a fresh server before its calibration (see calibrate-server.ts). */
+const SERVER_WARMUP_PER_MODEL_MS = 4_000;
 /** A calibration run disturbed by other processes is repeated, at most this many runs in all. */
 const CALIBRATION_ATTEMPTS = 2;
 const SIM_REQUESTS = 100_000;
@@ -202,11 +210,11 @@ async function measureAll(threads: number, quick: boolean, windowS: number, matr
       server = await startServerProcess({ repository, stateDir, workers: WORKERS, threads, extraArgs: modeServeArgs(mode) });
       const segments = mode === 'fair' ? await awaitSegments(server, models, log) : undefined;
       progress.update(done, total, `calibration (${mode})`);
-      const calibrationOptions = { probe: { ...PROBE, seed: SEED }, saturation: SATURATION, otherCoresLimit: OTHER_CORES_LIMIT, maxAttempts: CALIBRATION_ATTEMPTS };
+      const calibrationOptions = { probe: { ...PROBE, seed: SEED }, saturation: SATURATION, loaded: { ...LOADED, seed: SEED }, otherCoresLimit: OTHER_CORES_LIMIT, maxAttempts: CALIBRATION_ATTEMPTS, warmupPerModelMs: SERVER_WARMUP_PER_MODEL_MS };
       const calibration = await calibrateServer(server, models, serviceMs, calibrationOptions, (m) => log(`perfmodel: ${m}`));
       const overheads = calibration.map((c) => c.idle);
       // Utilisation u means Σ λ_i × (calibrated batch-1 occupancy of i) = u: the server's own load, not session.run's.
-      const measurements = measurementsOf(calibration);
+      const { measurements } = fittedMeasurements(calibration, { mode, profiles, threads, ...(segments === undefined ? {} : { segments }) });
       const occupancy = (model: string): number => occupancyB1Ms(profiles, threads, model, measurements);
       const cases = validationCases([mode], matrix.sets, utilisations, occupancy);
       const run: ModeRun = { mode, overheads, calibration, ...(segments === undefined ? {} : { segments }), cases: [] };
@@ -275,7 +283,8 @@ async function main(): Promise<void> {
   const predicted = [];
   for (const run of raw.modeRuns) {
     const overheadMs = Object.fromEntries(run.overheads.map((o) => [o.model, o.overheadMs]));
-    const calibration = run.calibration === undefined ? {} : { calibration: measurementsOf(run.calibration) };
+    const fitContext = { mode: run.mode, profiles, threads: raw.threads, ...(run.segments === undefined ? {} : { segments: run.segments }) };
+    const calibration = run.calibration === undefined ? {} : { calibration: fittedMeasurements(run.calibration, fitContext).measurements };
     const fair = run.mode === 'fair' ? { segments: run.segments ?? {}, quantumMs: FAIR_QUANTUM_MS } : {};
     const setup = { profiles, threads: raw.threads, overheadMs, ...calibration, ...fair, simRequests: SIM_REQUESTS, seed: SEED };
     const cases = [];

@@ -1,4 +1,5 @@
-// calibrateServedModel: occupancy from a saturation run, the idle latency's remainder as a delay, and input checks.
+// calibrateServedModel: occupancy from a saturation run (or a fitted one), the idle latency's remainder as a delay, and
+// input checks; fitOccupancyB1Ms: the occupancy at which the prediction meets an open-loop run's mean.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -6,7 +7,7 @@ import { ServingError } from '../core/errors.js';
 import { batchLatencyMs } from './cpu-scaling.js';
 import { withDelayStage } from './delay-stage.js';
 import { predictorFor } from './predictor-for.js';
-import { calibrateServedModel, scaleLatencyCurve } from './served-calibration.js';
+import { calibrateServedModel, fitOccupancyB1Ms, scaleLatencyCurve } from './served-calibration.js';
 
 /** Profiled session.run: 1 ms fixed + 1 ms per row. */
 const CURVE = { fixedMs: 1, perItemMs: 1, serialFraction: 1 };
@@ -57,6 +58,35 @@ test('the calibrated server is overloaded exactly where the saturation run says 
   assert.equal(at(255), false);
 });
 
+test('a fitted batch-1 occupancy replaces the saturation estimate, and the delay is what the idle latency leaves', () => {
+  const c = calibrateServedModel(profiled, 0, { idleMeanMs: 7, idleVarianceMs2: 0, saturationThroughputPerS: 250, saturationBatchRows: 1, occupancyB1Ms: 5 });
+  assert.ok(near(c.occupancyB1Ms, 5));
+  assert.ok(near(c.occupancyScale, 2.5));
+  assert.ok(near(c.delay.meanMs, 2));
+});
+
+test('the fit recovers the occupancy behind an M/G/1 mean, and says when the measurement lies outside its bounds', () => {
+  // Idle latency 7 ms, the model alone at 100 req/s, service scv 0.25: what the FCFS prediction gives at occupancy o.
+  const m = { idleMeanMs: 7, idleVarianceMs2: 0, saturationThroughputPerS: 250, saturationBatchRows: 1 };
+  const predicted = (o: number): number | null => {
+    const c = calibrateServedModel(profiled, 0.25, { ...m, occupancyB1Ms: o });
+    const p = predictorFor('fcfs').predict([{ name: 'a', arrivalRatePerS: 100, latency: scaleLatencyCurve(CURVE, c.occupancyScale), serviceScv: 0.25 }], { cores: 1 });
+    const a = p.perModel[0];
+    return a?.stable === true ? withDelayStage(a, c.delay).meanMs : null;
+  };
+  const truth = predicted(6);
+  assert.ok(truth !== null && truth > 7);
+  const fit = fitOccupancyB1Ms(truth, predicted, 2, 9.99);
+  assert.equal(fit.outcome, 'fitted');
+  assert.ok(Math.abs(fit.occupancyB1Ms - 6) < 1e-3);
+  // Unstable above 10 ms (100 req/s): the bisection treats null as too high.
+  assert.ok(Math.abs(fitOccupancyB1Ms(truth, predicted, 2, 20).occupancyB1Ms - 6) < 1e-3);
+  assert.deepEqual(fitOccupancyB1Ms(6.9, predicted, 2, 9.99), { occupancyB1Ms: 2, outcome: 'low' });
+  assert.deepEqual(fitOccupancyB1Ms(1e6, (o) => 7 + o, 2, 9.99), { occupancyB1Ms: 9.99, outcome: 'high' });
+  assert.throws(() => fitOccupancyB1Ms(0, predicted, 2, 9.99), (e: unknown) => e instanceof ServingError && e.code === 'INVALID_ARGUMENT');
+  assert.throws(() => fitOccupancyB1Ms(8, predicted, 3, 3), (e: unknown) => e instanceof ServingError && e.code === 'INVALID_ARGUMENT');
+});
+
 test('scaleLatencyCurve scales the fixed and per-row parts and keeps the serial fraction', () => {
   assert.deepEqual(scaleLatencyCurve({ fixedMs: 1, perItemMs: 2, serialFraction: 0.3 }, 1.5), { fixedMs: 1.5, perItemMs: 3, serialFraction: 0.3 });
 });
@@ -64,7 +94,7 @@ test('scaleLatencyCurve scales the fixed and per-row parts and keeps the serial 
 test('malformed measurements or factors are INVALID_ARGUMENT errors', () => {
   const ok = { idleMeanMs: 7, idleVarianceMs2: 1, saturationThroughputPerS: 250, saturationBatchRows: 1 };
   const invalid = (e: unknown): boolean => e instanceof ServingError && e.code === 'INVALID_ARGUMENT';
-  for (const bad of [{ idleMeanMs: 0 }, { idleVarianceMs2: -1 }, { saturationThroughputPerS: 0 }, { saturationBatchRows: 0.5 }, { saturationThroughputPerS: Number.NaN }]) {
+  for (const bad of [{ idleMeanMs: 0 }, { idleVarianceMs2: -1 }, { saturationThroughputPerS: 0 }, { saturationBatchRows: 0.5 }, { saturationThroughputPerS: Number.NaN }, { occupancyB1Ms: 0 }]) {
     assert.throws(() => calibrateServedModel(profiled, 0, { ...ok, ...bad }), invalid);
   }
   assert.throws(() => calibrateServedModel(profiled, -1, ok), invalid);

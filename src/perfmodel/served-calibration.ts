@@ -14,6 +14,11 @@ export interface ServedModelMeasurements {
   readonly saturationThroughputPerS: number;
   /** Mean rows per batch during the saturation run (1 without batching). */
   readonly saturationBatchRows: number;
+  /**
+   * Batch-1 occupancy fitted to an open-loop run of the model alone at a moderate load (`fitOccupancyB1Ms`), ms; when
+   * present it replaces the saturation run's estimate (the server's effective occupancy under Poisson arrivals).
+   */
+  readonly occupancyB1Ms?: number;
 }
 
 export interface ServedModelCalibration {
@@ -33,7 +38,8 @@ const positive = (v: number): boolean => Number.isFinite(v) && v > 0;
  * Model: the server is one FCFS station whose occupancy per batch is the profiled latency of that batch times
  * occupancyScale = (rows / throughput at saturation) ÷ profiledMs(rows); what else an idle request sees (HTTP,
  * parsing, the reply, the load generator) is a delay that does not queue. `profiledMs(rows)` is the profile's batch
- * latency (its fit or its measured points; fractional rows allowed) and `serviceScv` the spread of one run.
+ * latency (its fit or its measured points; fractional rows allowed) and `serviceScv` the spread of one run. A fitted
+ * `m.occupancyB1Ms` replaces the saturation estimate: occupancyScale = occupancyB1Ms ÷ profiledMs(1).
  */
 export function calibrateServedModel(profiledMs: (rows: number) => number, serviceScv: number, m: ServedModelMeasurements): ServedModelCalibration {
   const ok =
@@ -44,12 +50,13 @@ export function calibrateServedModel(profiledMs: (rows: number) => number, servi
     Number.isFinite(m.saturationBatchRows) &&
     m.saturationBatchRows >= 1 &&
     Number.isFinite(serviceScv) &&
-    serviceScv >= 0;
+    serviceScv >= 0 &&
+    (m.occupancyB1Ms === undefined || positive(m.occupancyB1Ms));
   if (!ok) throw new ServingError('INVALID_ARGUMENT', `perfmodel: calibration needs positive finite measurements (got ${JSON.stringify(m)}, scv ${serviceScv})`);
   const atRows = profiledMs(m.saturationBatchRows);
   const atOne = profiledMs(1);
   if (!positive(atRows) || !positive(atOne)) throw new ServingError('INVALID_ARGUMENT', `perfmodel: the profile gives ${atOne} ms (1 row), ${atRows} ms (${m.saturationBatchRows} rows)`);
-  const occupancyScale = (1000 * m.saturationBatchRows) / m.saturationThroughputPerS / atRows;
+  const occupancyScale = m.occupancyB1Ms === undefined ? (1000 * m.saturationBatchRows) / m.saturationThroughputPerS / atRows : m.occupancyB1Ms / atOne;
   const occupancyB1Ms = occupancyScale * atOne;
   const meanMs = m.idleMeanMs - occupancyB1Ms;
   return {
@@ -64,4 +71,35 @@ export function calibrateServedModel(profiledMs: (rows: number) => number, servi
 export function scaleLatencyCurve(curve: LatencyCurve, factor: number): LatencyCurve {
   if (!(Number.isFinite(factor) && factor > 0)) throw new ServingError('INVALID_ARGUMENT', `perfmodel: scale factor must be finite and > 0 (got ${factor})`);
   return { fixedMs: curve.fixedMs * factor, perItemMs: curve.perItemMs * factor, serialFraction: curve.serialFraction };
+}
+
+export interface OccupancyFit {
+  readonly occupancyB1Ms: number;
+  /** 'fitted': the prediction meets the measured mean; 'low'/'high': it cannot, and the bound nearest to it is kept. */
+  readonly outcome: 'fitted' | 'low' | 'high';
+}
+
+/**
+ * The batch-1 occupancy at which a model alone, at the rate of an open-loop calibration run, is predicted to have the
+ * mean latency that run measured. `predictedMeanMs(o)` is the mode's prediction at occupancy `o` (delay included;
+ * null when unstable) and must rise with `o`; bisection over [loMs, hiMs] to a relative width of 1e-4.
+ */
+export function fitOccupancyB1Ms(measuredMeanMs: number, predictedMeanMs: (occupancyB1Ms: number) => number | null, loMs: number, hiMs: number): OccupancyFit {
+  if (!(positive(measuredMeanMs) && positive(loMs) && Number.isFinite(hiMs) && hiMs > loMs)) {
+    throw new ServingError('INVALID_ARGUMENT', `perfmodel: occupancy fit needs a positive measured mean and 0 < lo < hi (got ${measuredMeanMs}, [${loMs}, ${hiMs}])`);
+  }
+  const above = (o: number): boolean => {
+    const p = predictedMeanMs(o);
+    return p === null || !Number.isFinite(p) || p >= measuredMeanMs;
+  };
+  if (above(loMs)) return { occupancyB1Ms: loMs, outcome: 'low' };
+  if (!above(hiMs)) return { occupancyB1Ms: hiMs, outcome: 'high' };
+  let lo = loMs;
+  let hi = hiMs;
+  while (hi - lo > 1e-4 * lo) {
+    const mid = (lo + hi) / 2;
+    if (above(mid)) hi = mid;
+    else lo = mid;
+  }
+  return { occupancyB1Ms: (lo + hi) / 2, outcome: 'fitted' };
 }
