@@ -7,7 +7,7 @@ import type { ProfiledModel } from './profile-models.js';
 import type { CasePredictions } from './predictions.js';
 import type { OverheadProbe } from './probe-overhead.js';
 import type { ModelCalibration } from './calibrate-server.js';
-import { calibrationSummary } from './calibration-measurements.js';
+import { type FittedMeasurements, calibrationSummary } from './calibration-measurements.js';
 import { ANALYTIC_MODE, FAIR_QUANTUM_MS, type ServerMode, type ValidationCase } from './validation-cases.js';
 import { COMMAND, type ValidationDocs } from './validation-docs.js';
 import {
@@ -50,6 +50,8 @@ export interface ReportInput {
     readonly mode: ServerMode;
     readonly overheads: readonly OverheadProbe[];
     readonly calibration?: readonly ModelCalibration[];
+    /** The calibration's measurements with the fitted occupancies (present with `calibration`). */
+    readonly fitted?: FittedMeasurements;
     /** Fair mode: graph segments per model as the server logged them. */
     readonly segments?: Readonly<Record<string, number>>;
     readonly cases: readonly {
@@ -152,7 +154,7 @@ export function buildValidationReport(input: ReportInput): ValidationReport {
   const stability = stabilityAgreement(rows);
   const overheadTail = input.runs.flatMap((r) => r.overheads.map((o) => ({ mode: r.mode, model: o.model, p95MinusMeanMs: round(o.clientP95Ms - o.clientMeanMs) })));
   const profiles = input.profiled.map((p) => p.profile);
-  const calibration = input.runs.map((r) => ({ mode: r.mode, models: r.calibration === undefined ? [] : calibrationSummary(r.calibration, { mode: r.mode, profiles, threads: input.threads, ...(r.segments === undefined ? {} : { segments: r.segments }) }) }));
+  const calibration = input.runs.map((r) => ({ mode: r.mode, models: r.calibration === undefined || r.fitted === undefined ? [] : calibrationSummary(r.calibration, r.fitted, profiles, input.threads) }));
   const calibrated = calibration.every((c) => c.models.length > 0);
   const diagnostics = {
     dispatchRoundTripMs: dispatchRoundTrip,

@@ -6,8 +6,8 @@ import { type OccupancyFit, type ServedModelMeasurements, calibrateServedModel, 
 import type { ModelProfile } from '../../src/profiler/profile.js';
 import { batch1Scv } from './calibrated-profile.js';
 import type { ModelCalibration } from './calibrate-server.js';
-import { analyticPrediction } from './predictions.js';
-import { FAIR_QUANTUM_MS, type ServerMode } from './validation-cases.js';
+import { analyticPrediction, fairSetup } from './predictions.js';
+import type { ServerMode } from './validation-cases.js';
 
 export function measurementsOf(calibration: readonly ModelCalibration[]): Record<string, ServedModelMeasurements> {
   return Object.fromEntries(
@@ -33,10 +33,15 @@ export interface FitContext {
   readonly segments?: Readonly<Record<string, number>>;
 }
 
+/** A model's fitted occupancy, beside the saturation run's estimate it replaced. */
+export interface FittedOccupancy extends OccupancyFit {
+  readonly saturationOccupancyB1Ms: number;
+}
+
 export interface FittedMeasurements {
   readonly measurements: Record<string, ServedModelMeasurements>;
   /** By model; absent where there was no loaded run, or it did not keep up (the saturation estimate stands). */
-  readonly fits: Record<string, OccupancyFit>;
+  readonly fits: Record<string, FittedOccupancy>;
 }
 
 /**
@@ -48,21 +53,21 @@ export interface FittedMeasurements {
  */
 export function fittedMeasurements(calibration: readonly ModelCalibration[], ctx: FitContext): FittedMeasurements {
   const measurements = measurementsOf(calibration);
-  const fits: Record<string, OccupancyFit> = {};
+  const fits: Record<string, FittedOccupancy> = {};
   for (const c of calibration) {
     const raw = measurements[c.model];
     const profile = ctx.profiles.find((p) => p.model === c.model);
     const loaded = c.loaded;
     if (raw === undefined || profile === undefined || loaded === undefined || loaded.skipped > 0 || !(loaded.meanMs > 0)) continue;
     const alone = { mode: ctx.mode, models: [c.model], utilisation: 0, ratesPerS: [loaded.ratePerS] };
-    const fair = ctx.mode === 'fair' ? { segments: ctx.segments ?? {}, quantumMs: FAIR_QUANTUM_MS } : {};
+    const fair = fairSetup(ctx.mode, ctx.segments);
     const predicted = (occupancyB1Ms: number): number | null => {
       const setup = { profiles: ctx.profiles, threads: ctx.threads, overheadMs: {}, calibration: { [c.model]: { ...raw, occupancyB1Ms } }, ...fair, simRequests: 0, seed: 0 };
       return analyticPrediction(alone, setup).perModel[0]?.meanMs ?? null;
     };
     const saturationB1 = calibrateServedModel((rows) => batchLatencyMs(profile.fit, rows, ctx.threads), batch1Scv(profile, ctx.threads), raw).occupancyB1Ms;
     const fit = fitOccupancyB1Ms(loaded.meanMs, predicted, saturationB1, 2 * Math.max(1000 / loaded.ratePerS, saturationB1));
-    fits[c.model] = fit;
+    fits[c.model] = { ...fit, saturationOccupancyB1Ms: saturationB1 };
     measurements[c.model] = { ...raw, occupancyB1Ms: fit.occupancyB1Ms };
   }
   return { measurements, fits };
@@ -101,17 +106,15 @@ export interface CalibrationSummary {
   readonly loadGeneratorCpuMsPerRequest: number;
 }
 
-export function calibrationSummary(calibration: readonly ModelCalibration[], ctx: FitContext): CalibrationSummary[] {
-  const { profiles, threads } = ctx;
-  const { measurements, fits } = fittedMeasurements(calibration, ctx);
+/** The report's view of each model's calibration; `fitted` is what fittedMeasurements made of `calibration`. */
+export function calibrationSummary(calibration: readonly ModelCalibration[], fitted: FittedMeasurements, profiles: readonly ModelProfile[], threads: number): CalibrationSummary[] {
+  const { measurements, fits } = fitted;
   return calibration.map((c) => {
     const profile = profiles.find((p) => p.model === c.model);
     const m = measurements[c.model];
     if (profile === undefined || m === undefined) throw new Error(`no profile or calibration of ${c.model}`);
-    const curve = (rows: number): number => batchLatencyMs(profile.fit, rows, threads);
-    const cal = calibrateServedModel(curve, batch1Scv(profile, threads), m);
-    const { occupancyB1Ms: _fitted, ...saturationOnly } = m;
-    const fit = fits[c.model]?.outcome;
+    const cal = calibrateServedModel((rows) => batchLatencyMs(profile.fit, rows, threads), batch1Scv(profile, threads), m);
+    const fit = fits[c.model];
     return {
       model: c.model,
       profiledB1Ms: batchLatencyMs(profile.fit, 1, threads),
@@ -125,8 +128,9 @@ export function calibrationSummary(calibration: readonly ModelCalibration[], ctx
       occupancyScale: cal.occupancyScale,
       ...(c.loaded === undefined
         ? {}
-        : { loadedRatePerS: c.loaded.ratePerS, loadedMeanMs: c.loaded.meanMs, occupancyFit: fit ?? 'saturation (loaded run did not keep up)' }),
-      saturationOccupancyB1Ms: calibrateServedModel(curve, batch1Scv(profile, threads), saturationOnly).occupancyB1Ms,
+        : { loadedRatePerS: c.loaded.ratePerS, loadedMeanMs: c.loaded.meanMs, occupancyFit: fit?.outcome ?? 'saturation (loaded run did not keep up)' }),
+      // Without a fit the calibration's occupancy is the saturation estimate.
+      saturationOccupancyB1Ms: fit?.saturationOccupancyB1Ms ?? cal.occupancyB1Ms,
       delayMeanMs: cal.delay.meanMs,
       delayStdMs: Math.sqrt(cal.delay.varianceMs2),
       frontEndCpuMsPerRequest: c.saturation.frontEndCpuMsPerRequest,

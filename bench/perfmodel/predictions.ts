@@ -13,7 +13,7 @@ import type { SimCluster, SimPlacement } from '../../src/sim/cluster.js';
 import { simulate } from '../../src/sim/simulator.js';
 import { calibratedProfile } from './calibrated-profile.js';
 import { MAX_BATCH_SIZE } from './mode-repository.js';
-import { ANALYTIC_MODE, type ValidationCase } from './validation-cases.js';
+import { ANALYTIC_MODE, FAIR_QUANTUM_MS, type ServerMode, type ValidationCase } from './validation-cases.js';
 
 export interface LatencyPrediction {
   readonly meanMs: number;
@@ -64,6 +64,11 @@ function profileOf(setup: PredictionSetup, model: string): ModelProfile {
   const p = setup.profiles.find((x) => x.model === model);
   if (p === undefined) throw new Error(`no profile of ${model}`);
   return p;
+}
+
+/** The PredictionSetup fields of the fair mode: its segment counts and the arbiter's quantum ({} in other modes). */
+export function fairSetup(mode: ServerMode, segments: Readonly<Record<string, number>> | undefined): Pick<PredictionSetup, 'segments' | 'quantumMs'> {
+  return mode === 'fair' ? { segments: segments ?? {}, quantumMs: FAIR_QUANTUM_MS } : {};
 }
 
 /** The fair mode's segment count of `model` ({} elsewhere, or when it runs whole). */

@@ -19,6 +19,7 @@ import type { OverheadProbe } from './probe-overhead.js';
 import { type ModelCalibration, calibrateServer } from './calibrate-server.js';
 import { fittedMeasurements, occupancyB1Ms } from './calibration-measurements.js';
 import { predictCase } from './predict-case.js';
+import { fairSetup } from './predictions.js';
 import { type ProfiledModel, profileModels } from './profile-models.js';
 import { type ServerProcess, startServerProcess } from './server-process.js';
 import { buildValidationReport } from './build-report.js';
@@ -284,12 +285,11 @@ async function main(): Promise<void> {
   for (const run of raw.modeRuns) {
     const overheadMs = Object.fromEntries(run.overheads.map((o) => [o.model, o.overheadMs]));
     const fitContext = { mode: run.mode, profiles, threads: raw.threads, ...(run.segments === undefined ? {} : { segments: run.segments }) };
-    const calibration = run.calibration === undefined ? {} : { calibration: fittedMeasurements(run.calibration, fitContext).measurements };
-    const fair = run.mode === 'fair' ? { segments: run.segments ?? {}, quantumMs: FAIR_QUANTUM_MS } : {};
-    const setup = { profiles, threads: raw.threads, overheadMs, ...calibration, ...fair, simRequests: SIM_REQUESTS, seed: SEED };
+    const fitted = run.calibration === undefined ? undefined : fittedMeasurements(run.calibration, fitContext);
+    const setup = { profiles, threads: raw.threads, overheadMs, ...(fitted === undefined ? {} : { calibration: fitted.measurements }), ...fairSetup(run.mode, run.segments), simRequests: SIM_REQUESTS, seed: SEED };
     const cases = [];
     for (const x of run.cases) cases.push({ ...x, predictions: await predictCase(x.c, setup, ANALYTIC_TIMEOUT_MS) });
-    predicted.push({ ...run, cases });
+    predicted.push({ ...run, ...(fitted === undefined ? {} : { fitted }), cases });
   }
   log(`perfmodel: predictions took ${((performance.now() - predictStartMs) / 1000).toFixed(1)} s`);
   const report = buildValidationReport({
