@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type DirectWorker, startDirectWorker } from './helpers/direct-worker.js';
 import type { Tensor } from '../src/core/tensor.js';
-import type { Executor, LoadSpec } from '../src/executor/executor.js';
+import type { Executor, LoadSpec, RunRank } from '../src/executor/executor.js';
 import { InProcessExecutor } from '../src/executor/in-process-executor.js';
 import type { WorkerClient } from '../src/executor/worker-client.js';
 import { WorkerPool } from '../src/executor/worker-pool.js';
@@ -60,6 +60,7 @@ writeFileSync(paths.corrupt, 'this is not an ONNX model');
 writeFileSync(paths.slow, buildSlowChain());
 after(() => rmSync(dir, { recursive: true, force: true }));
 
+const rank = (tag: number): RunRank => ({ cls: 0, group: 'g', groupTag: tag, tag });
 const spec = (key: string, path: string): LoadSpec => ({ key, path, options: { intraOpThreads: 1 } });
 const fp32 = (name: string, shape: number[], fill: (i: number) => number): Tensor => ({
   name,
@@ -147,19 +148,19 @@ function executorContract(getExecutor: () => Executor): void {
     await assert.rejects(ex.unload('no-such@1'), { code: 'NOT_FOUND' });
   });
 
-  it('runs an urgent call ahead of the ordinary calls still waiting, after the one running', async () => {
+  it('runs ranked calls waiting together in rank order, after the one running', async () => {
     const ex = getExecutor();
     await ex.load(spec('slow@1', paths.slow));
     const done: string[] = [];
     const add = [fp32('a', [1, 16], () => 1), fp32('b', [1, 16], () => 2)];
     const calls = [
-      ex.run('slow@1', [fp32('x', [512, 256], () => 1)], []).then(() => done.push('slow')),
-      ex.run('tiny-add@1', add, []).then(() => done.push('first')),
-      ex.run('tiny-add@1', add, []).then(() => done.push('second')),
-      ex.run('tiny-add@1', add, [], { urgent: true }).then(() => done.push('urgent')),
+      ex.run('slow@1', [fp32('x', [512, 256], () => 1)], [], { rank: rank(1) }).then(() => done.push('slow')),
+      ex.run('tiny-add@1', add, [], { rank: rank(30) }).then(() => done.push('first')),
+      ex.run('tiny-add@1', add, [], { rank: rank(40) }).then(() => done.push('second')),
+      ex.run('tiny-add@1', add, [], { rank: rank(20) }).then(() => done.push('ranked ahead')),
     ];
     await Promise.all(calls);
-    assert.deepEqual(done, ['slow', 'urgent', 'first', 'second']);
+    assert.deepEqual(done, ['slow', 'ranked ahead', 'first', 'second']);
     await ex.unload('slow@1');
   });
 

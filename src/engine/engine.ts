@@ -171,13 +171,14 @@ export class Engine implements EngineApi {
         maxUnitsInFlight: this.o.defaults.maxBatchesInFlight,
         // Segments of a ~2 ms quantum are shorter than the front end's reaction to a reply: with two in the worker it
         // still idled. So the fair arbiter keeps several quanta of predicted work ahead in the worker (unless told to
-        // keep a single unit), and sends a model's unit as urgent when the model has nothing in the worker, so a newly
-        // arrived model waits for the segment running, not for the whole budget. Measured with a probe in the worker
+        // keep a single unit), and sends every unit with its rank in the arbiter's order, so the worker runs the units
+        // waiting in it in that order and a newly arrived model waits for the segment running, not for the whole budget
+        // (a unit that would run ahead of a waiting one is sent even without room). Measured with a probe in the worker
         // (time waiting for the next call while the bench kept every model busy), bench:fairness --quick: the three
         // models at equal weights waited 10-12% of the time with 2 quanta ahead, ~6% with 5 and ~4% with 10;
-        // resnet18 alone 12.5%, 2.0% and 0.5%. 5 quanta with urgent new flows: see docs/fair-sharing.md.
+        // resnet18 alone 12.5%, 2.0% and 0.5%. 5 quanta with ranked units: see docs/fair-sharing.md.
         ...(this.policy.selector === 'wfq' && this.o.defaults.maxBatchesInFlight > 1
-          ? { queueAheadMs: QUEUE_AHEAD_QUANTA * segmentQuantumOf(this.policy, this.o.defaults), urgentNewFlows: true }
+          ? { queueAheadMs: QUEUE_AHEAD_QUANTA * segmentQuantumOf(this.policy, this.o.defaults), rankUnits: true }
           : {}),
         onSwitch: (_from, _to, intervalMs) => {
           if (deviceSwitch.hasSubscribers) deviceSwitch.publish({ executor: executor.id, intervalMs });

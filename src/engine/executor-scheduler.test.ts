@@ -3,23 +3,24 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ManualClock } from '../core/clock.js';
-import type { Executor } from '../executor/executor.js';
+import type { Executor, RunRank } from '../executor/executor.js';
 import { flowView } from '../scheduler/flow-selector.case.js';
 import type { FlowView } from '../scheduler/flow-selector.js';
 import { WfqSelector } from '../scheduler/selectors/index.js';
-import { ExecutorScheduler, type Flow, type TakeResult } from './executor-scheduler.js';
+import { ExecutorScheduler, type Flow, type TakeResult, ranksBefore } from './executor-scheduler.js';
 
-/** A flow with `units` units of 1 ms; each runs until the test finishes it. */
+/** A flow with `units` units of `costMs` (default 1 ms); each runs until the test finishes it. */
 class StubFlow implements Flow {
   readonly running: (() => void)[] = [];
-  /** Whether each unit sent so far was sent urgent. */
-  readonly urgent: boolean[] = [];
+  /** The rank each unit sent so far carried (undefined: none). */
+  readonly ranks: (RunRank | undefined)[] = [];
   constructor(
     readonly key: string,
     public units: number,
+    private readonly costMs = 1,
   ) {}
   view(): FlowView | undefined {
-    return this.units > 0 ? flowView(this.key) : undefined;
+    return this.units > 0 ? flowView(this.key, { nextCostMs: this.costMs }) : undefined;
   }
   take(): TakeResult {
     if (this.units === 0) return { kind: 'none' };
@@ -27,20 +28,20 @@ class StubFlow implements Flow {
     return {
       kind: 'unit',
       unit: {
-        costMs: 1,
+        costMs: this.costMs,
         run: (o) => {
-          this.urgent.push(o.urgent === true);
+          this.ranks.push(o.rank);
           return new Promise<void>((resolve) => this.running.push(resolve));
         },
       },
     };
   }
   backlogMs(): number {
-    return this.units;
+    return this.units * this.costMs;
   }
 }
 
-function scheduler(maxUnitsInFlight: number, queueAheadMs?: number, clock = new ManualClock(), urgentNewFlows = false): ExecutorScheduler {
+function scheduler(maxUnitsInFlight: number, queueAheadMs?: number, clock = new ManualClock(), rankUnits = false): ExecutorScheduler {
   return new ExecutorScheduler({
     executor: { id: 'e0' } as Executor,
     selector: new WfqSelector(),
@@ -48,7 +49,7 @@ function scheduler(maxUnitsInFlight: number, queueAheadMs?: number, clock = new 
     isAvailable: () => true,
     maxUnitsInFlight,
     ...(queueAheadMs === undefined ? {} : { queueAheadMs }),
-    urgentNewFlows,
+    rankUnits,
   });
 }
 
@@ -115,31 +116,41 @@ test('othersWorkedSince says whether another flow received work in the window', 
   assert.equal(s.othersWorkedSince('a', 0), false, 'a removed flow is forgotten');
 });
 
-test('urgentNewFlows: a flow with nothing in the executor while others have units there is sent urgent, once', async () => {
-  const clock = new ManualClock();
-  const s = scheduler(2, 4, clock, true);
-  const a = new StubFlow('a', 4);
+test('rankUnits: each unit carries its finish tags in the arbiter\'s order, and a flow\'s ranks only grow', () => {
+  const s = scheduler(2, 4, new ManualClock(), true);
+  const a = new StubFlow('a', 4, 1);
   s.add(a);
   s.pump();
-  assert.deepEqual(a.urgent, [false, false, false, false], 'the first unit found the executor empty; the rest are its own');
-  const b = new StubFlow('b', 2);
-  s.add(b);
-  a.running.shift()?.();
-  await settle();
-  // b's first unit passes a's queued ones.
-  assert.deepEqual(b.urgent, [true]);
-  a.running.shift()?.();
-  await settle();
-  assert.deepEqual(b.urgent, [true, false], 'its second unit queues behind its first');
-  for (const done of b.running.splice(0)) done();
-  await settle();
-  assert.equal(b.units, 0);
-  b.units = 1;
-  s.pump();
-  assert.deepEqual(b.urgent, [true, false, true], 'b had nothing left in the executor, so its next unit is urgent again');
+  const tags = a.ranks.map((r) => (r as RunRank).tag);
+  assert.deepEqual(tags, [1, 2, 3, 4], 'finish tags of 1 ms units from virtual time 0');
+  assert.ok(a.ranks.every((r) => r?.cls === 0 && r.group === 't0'));
 });
 
-test('without urgentNewFlows every unit runs in the order sent', async () => {
+test('rankUnits: without room, a unit that runs ahead of one waiting in the executor is still sent, and no other', async () => {
+  const clock = new ManualClock();
+  // A large model's 20 ms units fill the executor: two in flight, over the 4 ms budget.
+  const s = scheduler(2, 4, clock, true);
+  const big = new StubFlow('big', 10, 20);
+  s.add(big);
+  s.pump();
+  assert.equal(big.running.length, 2);
+  // A small model's 1 ms unit finishes (tag ~21) before big's waiting unit (tag 40): it goes although there is no room.
+  const small = new StubFlow('small', 30, 1);
+  s.add(small);
+  s.pump();
+  const sent = small.ranks.length;
+  assert.ok(sent >= 1, 'the small unit was sent at once');
+  for (const r of small.ranks) assert.ok(ranksBefore(r as RunRank, big.ranks[1] as RunRank), 'each one ranks ahead of big\'s waiting unit');
+  // Never more than 4 x 2 units in the executor.
+  assert.ok(big.running.length + small.running.length <= 8);
+  // A flow whose unit would not pass anything waiting stays in the front end.
+  const late = new StubFlow('late', 1, 100);
+  s.add(late);
+  s.pump();
+  assert.equal(late.ranks.length, 0);
+});
+
+test('without rankUnits no unit carries a rank', async () => {
   const s = scheduler(2, 4);
   const a = new StubFlow('a', 5);
   const b = new StubFlow('b', 5);
@@ -148,6 +159,14 @@ test('without urgentNewFlows every unit runs in the order sent', async () => {
   s.add(b);
   a.running.shift()?.();
   await settle();
-  assert.ok(b.urgent.length > 0);
-  assert.ok([...a.urgent, ...b.urgent].every((u) => !u));
+  assert.ok(b.ranks.length > 0);
+  assert.ok([...a.ranks, ...b.ranks].every((r) => r === undefined));
+});
+
+test('ranksBefore: class first, then tags within a group and group tags across groups', () => {
+  const r = (cls: number, group: string, groupTag: number, tag: number): RunRank => ({ cls, group, groupTag, tag });
+  assert.equal(ranksBefore(r(0, 'a', 50, 50), r(1, 'a', 1, 1)), true);
+  assert.equal(ranksBefore(r(0, 'a', 9, 1), r(0, 'a', 1, 2)), true, 'same group: by tag');
+  assert.equal(ranksBefore(r(0, 'a', 9, 1), r(0, 'b', 1, 2)), false, 'other group: by group tag');
+  assert.equal(ranksBefore(r(0, 'a', 3, 3), r(0, 'a', 3, 3)), false, 'a tie keeps the order sent');
 });

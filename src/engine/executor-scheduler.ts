@@ -2,7 +2,7 @@
 
 import type { Clock } from '../core/clock.js';
 import type { Executor, RunOptions } from '../executor/executor.js';
-import type { FlowSelector, FlowView } from '../scheduler/flow-selector.js';
+import type { FlowSelector, FlowView, UnitRank } from '../scheduler/flow-selector.js';
 
 /** A unit of work a flow hands to the executor: a batch, or one segment of a segmented job. */
 export interface WorkUnit {
@@ -40,11 +40,13 @@ export interface ExecutorSchedulerOptions {
    */
   readonly queueAheadMs?: number;
   /**
-   * Send a flow's unit as urgent (RunOptions.urgent) when the flow has nothing else in the executor but other flows
-   * do: the executor runs it next, ahead of the units queued ahead for the others. With a queue-ahead budget this
-   * keeps a newly arrived model from waiting behind the whole budget (default false: units run in the order sent).
+   * Send each unit with its rank in the selector's order (RunOptions.rank, when the selector ranks units), so the
+   * executor runs the units waiting in it in the arbiter's order rather than the order sent; and, with no room
+   * left, still send a unit that would run ahead of one already waiting there, up to `QUEUE_AHEAD_MAX_FACTOR` ×
+   * `maxUnitsInFlight` units. With a queue-ahead budget this keeps a model that arrives while work is queued for
+   * another from waiting behind it (default false: units run in the order sent).
    */
-  readonly urgentNewFlows?: boolean;
+  readonly rankUnits?: boolean;
   /** Called after each switch between flows with the time since the previous switch, ms. */
   readonly onSwitch?: (fromFlow: string | undefined, toFlow: string, intervalMs: number) => void;
 }
@@ -67,8 +69,8 @@ export class ExecutorScheduler {
   private busySinceMs = 0;
   /** When each flow last received work, ms. */
   private readonly workedAtMs = new Map<string, number>();
-  /** Units of each flow sent and not yet finished. */
-  private readonly flowInFlight = new Map<string, number>();
+  /** Ranks of the units sent and not yet finished (rankUnits). */
+  private readonly inFlightRanks = new Set<UnitRank>();
 
   constructor(private readonly o: ExecutorSchedulerOptions) {}
 
@@ -138,25 +140,31 @@ export class ExecutorScheduler {
     try {
       for (;;) {
         const now = this.o.clock.nowMs();
-        if (!this.usable || !this.hasRoom(now)) break;
+        if (!this.usable) break;
+        const room = this.hasRoom(now);
+        if (!room && !this.mayJump()) break;
         const views: FlowView[] = [];
         for (const f of this.flows.values()) {
           const v = f.view(now, this);
           if (v !== undefined) views.push(v);
         }
         if (views.length === 0) break;
-        const order = views.length === 1 ? [(views[0] as FlowView).flow] : this.o.selector.order(views, now);
+        // Every backlogged flow is offered to the selector, a lone one too: its virtual time follows the offers.
+        const order = this.o.selector.order(views, now);
         let started = false;
         let waitUntil = Infinity;
         for (const key of order) {
           const flow = this.flows.get(key);
           if (flow === undefined) continue;
+          const view = views.find((v) => v.flow === key) as FlowView;
+          // Without room, only a unit that would run ahead of one waiting in the executor is worth sending now.
+          if (!room && !this.jumpsWaiting(this.rankOf(view, view.nextCostMs))) break;
           const r = flow.take(now, this);
           if (r.kind === 'wait') waitUntil = Math.min(waitUntil, r.untilMs);
           if (r.kind !== 'unit') continue;
-          const view = views.find((v) => v.flow === key) as FlowView;
+          const rank = this.rankOf(view, r.unit.costMs);
           this.o.selector.charge(view, r.unit.costMs, now);
-          this.start(key, r.unit, now);
+          this.start(key, r.unit, rank, now);
           started = true;
           break;
         }
@@ -177,22 +185,39 @@ export class ExecutorScheduler {
     return aheadMs > 0 && this.inFlight < QUEUE_AHEAD_MAX_FACTOR * this.o.maxUnitsInFlight && this.remainingBusyMs(nowMs) < aheadMs;
   }
 
-  private start(key: string, unit: WorkUnit, nowMs: number): void {
+  /** The unit's rank when units are ranked and the selector ranks them. */
+  private rankOf(view: FlowView, costMs: number): UnitRank | undefined {
+    return this.o.rankUnits === true ? this.o.selector.rank?.(view, costMs) : undefined;
+  }
+
+  /** Whether, without room, a unit that jumps the executor's queue could still be sent (cheap check before the views). */
+  private mayJump(): boolean {
+    return this.o.rankUnits === true && this.inFlight >= 2 && this.inFlight < QUEUE_AHEAD_MAX_FACTOR * this.o.maxUnitsInFlight;
+  }
+
+  /**
+   * Whether a unit of `rank` would run ahead of a unit sent earlier (the executor orders ranked units as SerialQueue
+   * does). One of those sent is running and will not be passed; the front end does not know which, so at worst the
+   * unit waits behind the running one, like every unit sent ahead.
+   */
+  private jumpsWaiting(rank: UnitRank | undefined): boolean {
+    if (rank === undefined) return false;
+    for (const r of this.inFlightRanks) if (ranksBefore(rank, r)) return true;
+    return false;
+  }
+
+  private start(key: string, unit: WorkUnit, rank: UnitRank | undefined, nowMs: number): void {
     if (key !== this.lastFlow) {
       this.o.onSwitch?.(this.lastFlow, key, nowMs - this.lastSwitchMs);
       this.lastFlow = key;
       this.lastSwitchMs = nowMs;
     }
-    const ownInFlight = this.flowInFlight.get(key) ?? 0;
-    const urgent = this.o.urgentNewFlows === true && ownInFlight === 0 && this.inFlight > 0;
     if (this.inFlight === 0) this.busySinceMs = nowMs;
     this.inFlight += 1;
-    this.flowInFlight.set(key, ownInFlight + 1);
     this.inFlightCostMs += unit.costMs;
-    void unit.run({ urgent }).finally(() => {
-      const left = (this.flowInFlight.get(key) ?? 1) - 1;
-      if (left === 0) this.flowInFlight.delete(key);
-      else this.flowInFlight.set(key, left);
+    if (rank !== undefined) this.inFlightRanks.add(rank);
+    void unit.run(rank === undefined ? {} : { rank }).finally(() => {
+      if (rank !== undefined) this.inFlightRanks.delete(rank);
       this.inFlight -= 1;
       this.inFlightCostMs -= unit.costMs;
       if (this.inFlight === 0) this.inFlightCostMs = 0;
@@ -219,4 +244,10 @@ export class ExecutorScheduler {
     if (this.wakeTimer !== undefined) clearTimeout(this.wakeTimer);
     this.wakeTimer = undefined;
   }
+}
+
+/** Whether a unit ranked `a` runs before one ranked `b` when both wait in the executor (SerialQueue's order). */
+export function ranksBefore(a: UnitRank, b: UnitRank): boolean {
+  if (a.cls !== b.cls) return a.cls < b.cls;
+  return a.group === b.group ? a.tag < b.tag : a.groupTag < b.groupTag;
 }

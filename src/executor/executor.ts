@@ -45,14 +45,29 @@ export interface RunResult {
   readonly computeNs: number;
 }
 
+/**
+ * Where a call stands among the calls waiting in an executor: the device arbiter's order for the unit, so work sent
+ * ahead for one model does not hold up a unit the arbiter would run first. Two-level, like the arbiter's shares:
+ * groups (tenants) by `groupTag`, calls of one group by `tag`; a lower `cls` always first.
+ */
+export interface RunRank {
+  /** Priority class: every waiting call of a lower class runs first. */
+  readonly cls: number;
+  /** The group (tenant) the call's share is accounted to. */
+  readonly group: string;
+  /** The call's place among groups: its group's virtual finish tag when the unit was sent. Lower first. */
+  readonly groupTag: number;
+  /** The call's place within its group: its flow's virtual finish tag. Lower first; a flow's tags only grow. */
+  readonly tag: number;
+}
+
 /** How an executor queues one run call behind the others it was sent. */
 export interface RunOptions {
   /**
-   * Run this call before the ordinary calls still waiting in the executor: it waits only for the call running and for
-   * urgent calls sent before it. Calls are otherwise run in the order sent. The scheduler marks a unit urgent when its
-   * model had nothing in the executor, so a newly arrived model does not wait behind work sent ahead for the others.
+   * Without a rank, calls run in the order sent. Ranked calls that wait together (after the last unranked call still
+   * waiting) run in rank order (`SerialQueue`), ties in the order sent; the call running is never interrupted.
    */
-  readonly urgent?: boolean;
+  readonly rank?: RunRank;
 }
 
 export interface Executor {

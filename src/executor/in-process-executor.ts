@@ -18,7 +18,7 @@ import { SerialQueue } from './serial-queue.js';
 
 export class InProcessExecutor implements Executor, SegmentExecutor {
   private readonly store = new OrtSessionStore();
-  /** Serialises calls like a worker does, so results (and the order of urgent runs) match the worker path. */
+  /** Serialises calls like a worker does, so results (and the order of ranked runs) match the worker path. */
   private readonly queue = new SerialQueue();
 
   constructor(readonly id = 'in-process') {}
@@ -32,7 +32,7 @@ export class InProcessExecutor implements Executor, SegmentExecutor {
   }
 
   run(key: string, inputs: readonly Tensor[], outputNames: readonly string[], options?: RunOptions): Promise<RunResult> {
-    return this.queue.push(() => this.store.run(key, inputs, outputNames), options?.urgent === true);
+    return this.queue.push(() => this.store.run(key, inputs, outputNames), options?.rank);
   }
 
   loadSegments(spec: SegmentedLoadSpec): Promise<LoadedSegments> {
@@ -40,7 +40,7 @@ export class InProcessExecutor implements Executor, SegmentExecutor {
   }
 
   runSegment(key: string, jobId: string, segmentIndex: number, inputs: readonly Tensor[], outputNames: readonly string[], options?: RunOptions): Promise<SegmentRunResult> {
-    return this.queue.push(() => this.store.runSegment(key, jobId, segmentIndex, inputs, outputNames), options?.urgent === true);
+    return this.queue.push(() => this.store.runSegment(key, jobId, segmentIndex, inputs, outputNames), options?.rank);
   }
 
   dropJob(key: string, jobId: string): Promise<boolean> {

@@ -9,6 +9,7 @@ import type {
   LoadedSegments,
   LoadedSession,
   RunOptions,
+  RunRank,
   RunResult,
   SegmentExecutor,
   SegmentRunResult,
@@ -43,9 +44,9 @@ const EXPECTED_REPLY: Record<WorkerRequest['type'], WorkerReply['type']> = {
   'drop-job': 'drop-job-ok',
 };
 
-/** The request's `urgent` field: only sent when set, so ordinary requests stay as they were on the wire. */
-function urgentField(options: RunOptions | undefined): { urgent?: true } {
-  return options?.urgent === true ? { urgent: true } : {};
+/** The request's `rank` field: only sent when set, so unranked requests stay as they were on the wire. */
+function rankField(options: RunOptions | undefined): { rank?: RunRank } {
+  return options?.rank === undefined ? {} : { rank: options.rank };
 }
 
 export class WorkerClient implements Executor, SegmentExecutor {
@@ -136,7 +137,7 @@ export class WorkerClient implements Executor, SegmentExecutor {
   }
 
   async runSegment(key: string, jobId: string, segmentIndex: number, inputs: readonly Tensor[], outputNames: readonly string[], options?: RunOptions): Promise<SegmentRunResult> {
-    const frame = await this.call({ type: 'run-segment', key, jobId, segmentIndex, outputNames, ...urgentField(options) }, inputs);
+    const frame = await this.call({ type: 'run-segment', key, jobId, segmentIndex, outputNames, ...rankField(options) }, inputs);
     const header = frame.header as unknown as { done: boolean; computeNs: number };
     return { done: header.done, outputs: frameTensors(frame), computeNs: header.computeNs };
   }
@@ -147,7 +148,7 @@ export class WorkerClient implements Executor, SegmentExecutor {
   }
 
   async run(key: string, inputs: readonly Tensor[], outputNames: readonly string[], options?: RunOptions): Promise<RunResult> {
-    const frame = await this.call({ type: 'run', key, outputNames, ...urgentField(options) }, inputs);
+    const frame = await this.call({ type: 'run', key, outputNames, ...rankField(options) }, inputs);
     return { outputs: frameTensors(frame), computeNs: (frame.header as unknown as { computeNs: number }).computeNs };
   }
 

@@ -11,14 +11,25 @@ import { DEFAULT_WORKER_HOST, type WorkerAddress } from './protocol/worker-addre
 import { OrtSessionStore } from './ort-session-store.js';
 import { SerialQueue } from './serial-queue.js';
 
+/**
+ * How long the worker waits, before starting its next call, for a request it has started to receive: ORT blocks the
+ * thread during a run, so a large input (a 224×224 image is 600 KB) arrives over several reads between runs, and
+ * without the wait a unit the arbiter ranks first would wait for one more run of another model. A request being
+ * written arrives within well under a millisecond once read; the bound only keeps a stalled sender from holding the
+ * worker.
+ */
+const PARTIAL_FRAME_HOLD_MS = 2;
+
 export class WorkerServer {
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
   /**
-   * One call at a time: ORT blocks the thread anyway, and arrival order is the scheduler's order, except for runs it
-   * marks urgent (see RunOptions).
+   * One call at a time: ORT blocks the thread anyway, and arrival order is the scheduler's order, except that ranked
+   * runs waiting together go in rank order (see RunOptions).
    */
-  private readonly queue = new SerialQueue({ readBeforeNext: true });
+  private readonly queue = new SerialQueue({ readBeforeNext: true, holdWhile: () => this.partialFrames.size > 0, holdMaxMs: PARTIAL_FRAME_HOLD_MS });
+  /** Decoders holding part of a frame: a request still arriving (a large input comes in several socket reads). */
+  private readonly partialFrames = new Set<FrameDecoder>();
 
   constructor(
     private readonly store: OrtSessionStore = new OrtSessionStore(),
@@ -61,10 +72,15 @@ export class WorkerServer {
         socket.destroy(); // the byte stream is out of step; the client sees the close and fails its calls
         return;
       }
+      if (decoder.pendingBytes > 0) this.partialFrames.add(decoder);
+      else this.partialFrames.delete(decoder);
       for (const frame of frames) this.dispatch(socket, frame);
     });
     socket.on('error', () => socket.destroy());
-    socket.on('close', () => this.sockets.delete(socket));
+    socket.on('close', () => {
+      this.sockets.delete(socket);
+      this.partialFrames.delete(decoder);
+    });
   }
 
   private dispatch(socket: Socket, frame: Frame): void {
@@ -80,8 +96,8 @@ export class WorkerServer {
       this.reply(socket, { type: 'ping-ok', id: request.id, pid: process.pid, rssBytes }, []);
       return;
     }
-    const urgent = (request.type === 'run' || request.type === 'run-segment') && request.urgent === true;
-    this.queue.push(() => this.execute(request, frame), urgent).then(
+    const rank = request.type === 'run' || request.type === 'run-segment' ? request.rank : undefined;
+    this.queue.push(() => this.execute(request, frame), rank).then(
       ([reply, tensors]) => this.reply(socket, reply, tensors),
       (err: unknown) => this.reply(socket, errorReply(request.id, toServingError(err)), []),
     );

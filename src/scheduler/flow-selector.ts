@@ -29,6 +29,14 @@ export interface FlowView {
   readonly inProgress: boolean;
 }
 
+/** A unit's place in a selector's order (the executor's RunRank, declared here so policies import no executor code). */
+export interface UnitRank {
+  readonly cls: number;
+  readonly group: string;
+  readonly groupTag: number;
+  readonly tag: number;
+}
+
 export interface FlowSelector {
   readonly name: string;
   /**
@@ -36,6 +44,11 @@ export interface FlowSelector {
    * runnable unit now). Must return every flow it was given exactly once.
    */
   order(flows: readonly FlowView[], nowMs: number): string[];
+  /**
+   * Optional: where a unit of `costMs` from `flow`, about to be charged, stands in this selector's order, so the
+   * executor can keep that order among units sent ahead (see RunRank). A flow's successive ranks never decrease.
+   */
+  rank?(flow: FlowView, costMs: number): UnitRank;
   /** The executor ran `costMs` (profiled cost, not wall time) of `flow`'s work: update accounting. */
   charge(flow: FlowView, costMs: number, nowMs: number): void;
   /** A flow left the executor (model unloaded): forget its state. */

@@ -175,7 +175,7 @@ export function simulate(cluster: SimCluster, workload: Workload, profiles: read
       byKey.set(inst.key, inst);
     }
     if (views.length === 0) return;
-    const order = views.length === 1 ? [(views[0] as FlowView).flow] : selector.order(views, nowMs);
+    const order = selector.order(views, nowMs);
     for (const key of order) {
       const inst = byKey.get(key) as SimInstance;
       let job: SimJob | undefined = inst.job;

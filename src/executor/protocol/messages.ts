@@ -2,7 +2,7 @@
 
 import type { ErrorCode } from '../../core/errors.js';
 import { ServingError, isErrorCode } from '../../core/errors.js';
-import type { LoadSpec, LoadedSegments, LoadedSession, SegmentedLoadSpec } from '../executor.js';
+import type { LoadSpec, LoadedSegments, LoadedSession, RunRank, SegmentedLoadSpec } from '../executor.js';
 import type { FrameHeader } from './frame-codec.js';
 import type { WorkerAddress } from './worker-address.js';
 
@@ -25,8 +25,8 @@ export interface RunRequest {
   readonly key: string;
   /** Outputs to return; empty means all. */
   readonly outputNames: readonly string[];
-  /** Run ahead of the ordinary calls waiting in the worker (RunOptions.urgent); absent means false. */
-  readonly urgent?: boolean;
+  /** Place among the calls waiting in the worker (RunOptions.rank); absent: the order sent. */
+  readonly rank?: RunRank;
 }
 
 export interface PingRequest {
@@ -50,7 +50,7 @@ export interface RunSegmentRequest {
   /** Outputs to return when the last segment has run; empty means all. */
   readonly outputNames: readonly string[];
   /** As for RunRequest. */
-  readonly urgent?: boolean;
+  readonly rank?: RunRank;
 }
 
 export interface DropJobRequest {
@@ -156,10 +156,22 @@ const REPLY_TYPES: ReadonlySet<string> = new Set<WorkerReply['type']>([
   'error',
 ]);
 
-/** Narrow a decoded header to a request; both ends are ours, so only the discriminant is checked. */
+/**
+ * Narrow a decoded header to a request. Both ends are ours, so only the discriminant is checked, and a run's rank,
+ * which decides the order of the worker's queue.
+ */
 export function asWorkerRequest(header: FrameHeader): WorkerRequest {
   if (!REQUEST_TYPES.has(header.type)) throw new ServingError('UNIMPLEMENTED', `unknown worker request type '${header.type}'`);
+  if ((header.type === 'run' || header.type === 'run-segment') && header['rank'] !== undefined) checkRank(header['rank']);
   return header as unknown as WorkerRequest;
+}
+
+function checkRank(value: unknown): void {
+  const r = value as Partial<Record<keyof RunRank, unknown>> | null;
+  const finite = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v);
+  if (typeof r !== 'object' || r === null || !finite(r.cls) || typeof r.group !== 'string' || !finite(r.groupTag) || !finite(r.tag)) {
+    throw new ServingError('INVALID_ARGUMENT', `run rank must be {cls, group, groupTag, tag} with finite numbers and a string group, got ${JSON.stringify(value)}`);
+  }
 }
 
 export function asWorkerReply(header: FrameHeader): WorkerReply {
