@@ -3,11 +3,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ManualClock } from '../core/clock.js';
-import type { Executor, RunRank } from '../executor/executor.js';
+import { type Executor, type RunRank, ranksBefore } from '../executor/executor.js';
 import { flowView } from '../scheduler/flow-selector.case.js';
 import type { FlowView } from '../scheduler/flow-selector.js';
 import { WfqSelector } from '../scheduler/selectors/index.js';
-import { ExecutorScheduler, type Flow, type TakeResult, ranksBefore } from './executor-scheduler.js';
+import { ExecutorScheduler, type Flow, type TakeResult } from './executor-scheduler.js';
 
 /** A flow with `units` units of `costMs` (default 1 ms); each runs until the test finishes it. */
 class StubFlow implements Flow {

@@ -1,7 +1,7 @@
 // One executor's dispatch loop: when it has room, a flow selector picks which hosted model's work unit runs next.
 
 import type { Clock } from '../core/clock.js';
-import type { Executor, RunOptions } from '../executor/executor.js';
+import { type Executor, type RunOptions, ranksBefore } from '../executor/executor.js';
 import type { FlowSelector, FlowView, UnitRank } from '../scheduler/flow-selector.js';
 
 /** A unit of work a flow hands to the executor: a batch, or one segment of a segmented job. */
@@ -244,10 +244,4 @@ export class ExecutorScheduler {
     if (this.wakeTimer !== undefined) clearTimeout(this.wakeTimer);
     this.wakeTimer = undefined;
   }
-}
-
-/** Whether a unit ranked `a` runs before one ranked `b` when both wait in the executor (SerialQueue's order). */
-export function ranksBefore(a: UnitRank, b: UnitRank): boolean {
-  if (a.cls !== b.cls) return a.cls < b.cls;
-  return a.group === b.group ? a.tag < b.tag : a.groupTag < b.groupTag;
 }

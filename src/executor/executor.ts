@@ -61,6 +61,12 @@ export interface RunRank {
   readonly tag: number;
 }
 
+/** Whether a call ranked `a` runs before one ranked `b` when both wait in an executor (SerialQueue's order). */
+export function ranksBefore(a: RunRank, b: RunRank): boolean {
+  if (a.cls !== b.cls) return a.cls < b.cls;
+  return a.group === b.group ? a.tag < b.tag : a.groupTag < b.groupTag;
+}
+
 /** How an executor queues one run call behind the others it was sent. */
 export interface RunOptions {
   /**

@@ -19,10 +19,11 @@ export interface SerialQueueOptions {
    */
   readonly readBeforeNext?: boolean;
   /**
-   * With readBeforeNext: while this returns true (a request is partly received), keep reading before starting the
-   * next call, for at most `holdMaxMs` per call. Default: never hold.
+   * With readBeforeNext: while this returns true for the rank of the call that would run next (a request that
+   * ranks ahead of it is partly received), keep reading before starting it, for at most `holdMaxMs` per call.
+   * Default: never hold.
    */
-  readonly holdWhile?: () => boolean;
+  readonly holdWhile?: (next: RunRank | undefined) => boolean;
   /** Longest hold before one call, ms (default 2). */
   readonly holdMaxMs?: number;
 }
@@ -79,7 +80,9 @@ export class SerialQueue {
     const holdUntil = performance.now() + (this.options.holdMaxMs ?? 2);
     const read = (): void => {
       // Each turn of the event loop reads what the sockets hold; a request mid-way through arrives over a few turns.
-      if (this.options.holdWhile?.() === true && performance.now() < holdUntil) setImmediate(read);
+      const at = nextIndex(this.queued);
+      const next = at === -1 ? undefined : this.queued[at]?.rank;
+      if (this.options.holdWhile?.(next) === true && performance.now() < holdUntil) setImmediate(read);
       else this.next();
     };
     setImmediate(read);

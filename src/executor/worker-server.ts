@@ -5,7 +5,8 @@ import { rmSync } from 'node:fs';
 import { type AddressInfo, type Server, type Socket, createServer } from 'node:net';
 import { toServingError } from '../core/errors.js';
 import type { Tensor } from '../core/tensor.js';
-import { type Frame, type FrameCodecOptions, FrameDecoder, encodeFrame, frameTensors, writeFrame } from './protocol/frame-codec.js';
+import { type RunRank, ranksBefore } from './executor.js';
+import { type Frame, type FrameCodecOptions, FrameDecoder, type FrameHeader, encodeFrame, frameTensors, writeFrame } from './protocol/frame-codec.js';
 import { type WorkerReply, type WorkerRequest, asWorkerRequest, errorReply } from './protocol/messages.js';
 import { DEFAULT_WORKER_HOST, type WorkerAddress } from './protocol/worker-address.js';
 import { OrtSessionStore } from './ort-session-store.js';
@@ -27,7 +28,7 @@ export class WorkerServer {
    * One call at a time: ORT blocks the thread anyway, and arrival order is the scheduler's order, except that ranked
    * runs waiting together go in rank order (see RunOptions).
    */
-  private readonly queue = new SerialQueue({ readBeforeNext: true, holdWhile: () => this.partialFrames.size > 0, holdMaxMs: PARTIAL_FRAME_HOLD_MS });
+  private readonly queue = new SerialQueue({ readBeforeNext: true, holdWhile: (next) => this.arrivingAhead(next), holdMaxMs: PARTIAL_FRAME_HOLD_MS });
   /** Decoders holding part of a frame: a request still arriving (a large input comes in several socket reads). */
   private readonly partialFrames = new Set<FrameDecoder>();
 
@@ -81,6 +82,27 @@ export class WorkerServer {
       this.sockets.delete(socket);
       this.partialFrames.delete(decoder);
     });
+  }
+
+  /**
+   * Whether a run still arriving ranks ahead of `next`, the ranked call that would start now: worth a short wait. A
+   * run whose header is not in yet counts as ahead; one without a rank, or behind `next`, does not; nor anything
+   * when the next call is unranked (nothing may pass it) or there is none (the arriving one starts on arrival).
+   */
+  private arrivingAhead(next: RunRank | undefined): boolean {
+    if (next === undefined) return false;
+    for (const decoder of this.partialFrames) {
+      let header: FrameHeader | undefined;
+      try {
+        header = decoder.pendingHeader();
+      } catch {
+        continue; // malformed: push reports it when the frame is whole
+      }
+      if (header === undefined) return true;
+      const rank = header['rank'] as RunRank | undefined;
+      if ((header.type === 'run' || header.type === 'run-segment') && rank !== undefined && ranksBefore(rank, next)) return true;
+    }
+    return false;
   }
 
   private dispatch(socket: Socket, frame: Frame): void {

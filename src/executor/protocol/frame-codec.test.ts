@@ -149,3 +149,35 @@ describe('frame codec', () => {
     assert.equal(out[out.length - 1], data.length - 1);
   });
 });
+
+describe('FrameDecoder.pendingHeader', () => {
+  it('gives the header of a frame still arriving once its bytes are in, and nothing once the frame is whole', () => {
+    const data = new Float32Array(4096).fill(1);
+    const tensor: Tensor = { name: 'x', datatype: 'FP32', shape: [4096], data };
+    const bytes = Buffer.concat(encodeFrame({ type: 'run-segment', id: 7, rank: { cls: 0, group: 'g', groupTag: 1, tag: 2 } }, [tensor]));
+    const decoder = new FrameDecoder();
+    assert.equal(decoder.pendingHeader(), undefined, 'nothing received');
+    assert.deepEqual(decoder.push(bytes.subarray(0, 5)), []);
+    assert.equal(decoder.pendingHeader(), undefined, 'prefix incomplete');
+    const headerEnd = FRAME_PREFIX_BYTES + bytes.readUInt32LE(4);
+    assert.deepEqual(decoder.push(bytes.subarray(5, headerEnd - 1)), []);
+    assert.equal(decoder.pendingHeader(), undefined, 'header incomplete');
+    assert.deepEqual(decoder.push(bytes.subarray(headerEnd - 1, headerEnd + 100)), []);
+    const header = decoder.pendingHeader();
+    assert.equal(header?.type, 'run-segment');
+    assert.deepEqual(header?.['rank'], { cls: 0, group: 'g', groupTag: 1, tag: 2 });
+    const frames = decoder.push(bytes.subarray(headerEnd + 100));
+    assert.equal(frames.length, 1);
+    assert.equal(decoder.pendingHeader(), undefined, 'the frame was taken');
+  });
+
+  it('throws on a malformed pending header', () => {
+    const decoder = new FrameDecoder();
+    const head = Buffer.alloc(FRAME_PREFIX_BYTES + 8, 0x20);
+    head.writeUInt32LE(FRAME_PREFIX_BYTES + 8 + 1000, 0);
+    head.writeUInt32LE(8, 4);
+    head.write('{nope', FRAME_PREFIX_BYTES);
+    assert.deepEqual(decoder.push(head), []);
+    assert.throws(() => decoder.pendingHeader(), { code: 'INVALID_ARGUMENT', message: /malformed frame header/ });
+  });
+});

@@ -120,6 +120,8 @@ export class FrameDecoder {
   private readonly maxFrameBytes: number;
   private chunks: Buffer[] = [];
   private bufferedBytes = 0;
+  /** pendingHeader's answer for the frame still arriving (cleared when a frame is taken). */
+  private pending: FrameHeader | undefined;
 
   constructor(options: FrameCodecOptions = {}) {
     this.maxFrameBytes = maxFrameBytesOf(options);
@@ -128,6 +130,18 @@ export class FrameDecoder {
   /** Bytes received but not yet returned as a frame. */
   get pendingBytes(): number {
     return this.bufferedBytes;
+  }
+
+  /**
+   * The header of the frame still arriving, once its bytes are in (a large frame's header comes first); undefined
+   * when nothing is pending or the header is not complete yet. Throws like push on a malformed header.
+   */
+  pendingHeader(): FrameHeader | undefined {
+    if (this.pending !== undefined || this.bufferedBytes < FRAME_PREFIX_BYTES) return this.pending;
+    const headerBytes = this.peek(FRAME_PREFIX_BYTES).readUInt32LE(4);
+    if (this.bufferedBytes < FRAME_PREFIX_BYTES + headerBytes) return undefined;
+    this.pending = parseHeader(this.peek(FRAME_PREFIX_BYTES + headerBytes), headerBytes);
+    return this.pending;
   }
 
   push(chunk: Buffer): Frame[] {
@@ -146,6 +160,7 @@ export class FrameDecoder {
       }
       if (this.bufferedBytes < totalBytes) break;
       const bytes = this.take(totalBytes);
+      this.pending = undefined;
       frames.push(parseFrame(bytes, headerBytes));
     }
     return frames;
@@ -180,15 +195,21 @@ export class FrameDecoder {
   }
 }
 
-function parseFrame(bytes: Buffer, headerBytes: number): Frame {
-  const payloadStart = FRAME_PREFIX_BYTES + headerBytes;
+/** The JSON header of a frame whose first `FRAME_PREFIX_BYTES + headerBytes` bytes are `bytes`' start. */
+function parseHeader(bytes: Buffer, headerBytes: number): FrameHeader {
   let header: unknown;
   try {
-    header = JSON.parse(bytes.toString('utf8', FRAME_PREFIX_BYTES, payloadStart));
+    header = JSON.parse(bytes.toString('utf8', FRAME_PREFIX_BYTES, FRAME_PREFIX_BYTES + headerBytes));
   } catch (err) {
     throw new ServingError('INVALID_ARGUMENT', `malformed frame header: ${(err as Error).message}`);
   }
   if (!isFrameHeader(header)) throw new ServingError('INVALID_ARGUMENT', 'malformed frame header: missing type, id or tensors');
+  return header;
+}
+
+function parseFrame(bytes: Buffer, headerBytes: number): Frame {
+  const payloadStart = FRAME_PREFIX_BYTES + headerBytes;
+  const header = parseHeader(bytes, headerBytes);
   const payload = bytes.subarray(payloadStart);
   let described = 0;
   for (const d of header.tensors) described += d.byteLength;
