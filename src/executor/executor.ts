@@ -3,6 +3,7 @@
 
 import type { TensorSpec } from '../core/inference.js';
 import type { Tensor } from '../core/tensor.js';
+import type { UnitRank } from '../scheduler/flow-selector.js';
 
 export interface SessionOptions {
   /** onnxruntime intra-op thread count for this session. */
@@ -46,20 +47,10 @@ export interface RunResult {
 }
 
 /**
- * Where a call stands among the calls waiting in an executor: the device arbiter's order for the unit, so work sent
- * ahead for one model does not hold up a unit the arbiter would run first. Two-level, like the arbiter's shares:
- * groups (tenants) by `groupTag`, calls of one group by `tag`; a lower `cls` always first.
+ * Where a call stands among the calls waiting in an executor: the device arbiter's order for the unit (the flow
+ * selector's UnitRank), so work sent ahead for one model does not hold up a unit the arbiter would run first.
  */
-export interface RunRank {
-  /** Priority class: every waiting call of a lower class runs first. */
-  readonly cls: number;
-  /** The group (tenant) the call's share is accounted to. */
-  readonly group: string;
-  /** The call's place among groups: its group's virtual finish tag when the unit was sent. Lower first. */
-  readonly groupTag: number;
-  /** The call's place within its group: its flow's virtual finish tag. Lower first; a flow's tags only grow. */
-  readonly tag: number;
-}
+export type RunRank = UnitRank;
 
 /** Whether a call ranked `a` runs before one ranked `b` when both wait in an executor (SerialQueue's order). */
 export function ranksBefore(a: RunRank, b: RunRank): boolean {

@@ -135,8 +135,8 @@ test('a call queued as soon as the previous one settles finds it gone, so a lowe
   assert.deepEqual(log, ['start slow', 'end slow', 'low']);
 });
 
-test('readBeforeNext: a lower-ranked call that arrives while the previous one settles still goes first', async () => {
-  const q = new SerialQueue({ readBeforeNext: true });
+/** Runs call a (rank 1) with b (rank 50) queued behind it; returns once a has settled, before b can start. */
+async function afterFirstCall(q: SerialQueue): Promise<{ log: string[]; pb: Promise<void> }> {
   const log: string[] = [];
   const a = gate(log, 'a');
   const pa = q.push(a.fn, rank(1));
@@ -144,6 +144,12 @@ test('readBeforeNext: a lower-ranked call that arrives while the previous one se
   await tick();
   a.release();
   await pa;
+  return { log, pb };
+}
+
+test('readBeforeNext: a lower-ranked call that arrives while the previous one settles still goes first', async () => {
+  const q = new SerialQueue({ readBeforeNext: true });
+  const { log, pb } = await afterFirstCall(q);
   // Like a request read from the socket after a blocking run: the next call has not started yet.
   const pu = q.push(async () => void log.push('low'), rank(2));
   await Promise.all([pb, pu]);
@@ -153,13 +159,7 @@ test('readBeforeNext: a lower-ranked call that arrives while the previous one se
 test('holdWhile: the next call waits while a request is still arriving, and no longer than holdMaxMs', async () => {
   let arriving = true;
   const q = new SerialQueue({ readBeforeNext: true, holdWhile: () => arriving, holdMaxMs: 1000 });
-  const log: string[] = [];
-  const a = gate(log, 'a');
-  const pa = q.push(a.fn, rank(1));
-  const pb = q.push(async () => void log.push('b'), rank(50));
-  await tick();
-  a.release();
-  await pa;
+  const { log, pb } = await afterFirstCall(q);
   for (let i = 0; i < 5; i++) await tick();
   assert.deepEqual(log, ['start a', 'end a'], 'b is held while a request is partly received');
   // The request arrives whole: it ranks first.

@@ -29,11 +29,18 @@ export interface FlowView {
   readonly inProgress: boolean;
 }
 
-/** A unit's place in a selector's order (the executor's RunRank, declared here so policies import no executor code). */
+/**
+ * A unit's place in a selector's order, two-level like the arbiter's shares: groups (tenants) by `groupTag`, units of
+ * one group by `tag`; a lower `cls` always first. Executors keep this order among waiting calls (RunOptions.rank).
+ */
 export interface UnitRank {
+  /** Priority class: every waiting unit of a lower class runs first. */
   readonly cls: number;
+  /** The group (tenant) the unit's share is accounted to. */
   readonly group: string;
+  /** The unit's place among groups: its group's virtual finish tag when it was sent. Lower first. */
   readonly groupTag: number;
+  /** The unit's place within its group: its flow's virtual finish tag. Lower first; a flow's tags only grow. */
   readonly tag: number;
 }
 

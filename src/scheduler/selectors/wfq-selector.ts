@@ -91,16 +91,14 @@ export class WfqSelector implements FlowSelector {
 
   /** The finish tags a unit of `costMs` from `view`'s flow would get if it were charged now. */
   rank(view: FlowView, costMs: number): UnitRank {
-    const tenantWeight = this.equal ? 1 : checkWeight(view.tenantWeight, 'tenantWeight', view.flow);
-    const weight = this.equal ? 1 : checkWeight(view.weight, 'weight', view.flow);
+    const { tenantWeight, weight } = this.weightsOf(view);
     const { tenant, flow } = this.lift(view);
     const paidMs = Math.max(0, costMs);
     return { cls: this.classOf(view), group: view.tenant, groupTag: tenant.vtMs + paidMs / tenantWeight, tag: flow.vtMs + paidMs / weight };
   }
 
   charge(view: FlowView, costMs: number, _nowMs: number): void {
-    const tenantWeight = this.equal ? 1 : checkWeight(view.tenantWeight, 'tenantWeight', view.flow);
-    const weight = this.equal ? 1 : checkWeight(view.weight, 'weight', view.flow);
+    const { tenantWeight, weight } = this.weightsOf(view);
     const { tenant, flow } = this.lift(view);
     const clock = this.clock(this.classOf(view));
     clock.lastTenantStartMs = tenant.vtMs;
@@ -125,7 +123,10 @@ export class WfqSelector implements FlowSelector {
     }
   }
 
-  /** Raises each class's (and tenant's) virtual time to the smallest start tag among the backlogged `views`. */
+  /**
+   * Raises each class's (and, per tenant, its flows') virtual time to the smaller of the smallest start tag among
+   * the backlogged `views` and the start tag of the unit charged last.
+   */
   private advanceVirtualTime(views: readonly FlowView[]): void {
     const tenantMin = new Map<number, number>();
     const flowMin = new Map<number, Map<string, number>>();
@@ -144,6 +145,12 @@ export class WfqSelector implements FlowSelector {
         clock.flowVtMs.set(t, Math.max(clock.flowVtMs.get(t) ?? 0, Math.min(fvt, clock.lastFlowStartMs.get(t) ?? Infinity)));
       }
     }
+  }
+
+  /** The view's weights, checked (1 and 1 in equal mode). */
+  private weightsOf(view: FlowView): { tenantWeight: number; weight: number } {
+    if (this.equal) return { tenantWeight: 1, weight: 1 };
+    return { tenantWeight: checkWeight(view.tenantWeight, 'tenantWeight', view.flow), weight: checkWeight(view.weight, 'weight', view.flow) };
   }
 
   private classOf(view: FlowView): number {
