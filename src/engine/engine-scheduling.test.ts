@@ -146,6 +146,28 @@ test('a task request is answered by a variant that meets the accuracy floor, and
   await assert.rejects(engine.inferTask('nope', { inputs: req('x').inputs }), (e: unknown) => e instanceof ServingError && e.code === 'NOT_FOUND');
 });
 
+/** Reports 1 ms of compute for model 'small' whatever its runs take: its requests finish later than predicted. */
+class UnderReportingExecutor extends SlowExecutor {
+  override async run(key: string, inputs: readonly Tensor[]): Promise<RunResult> {
+    const r = await super.run(key, inputs);
+    return key.startsWith('small@') ? { ...r, computeNs: 1e6 } : r;
+  }
+}
+
+test("a variant without lateness of its own is not preferred for it: the margin belongs to the request's budget", async () => {
+  const ex = new UnderReportingExecutor('w0', { small: 15, big: 10 });
+  const engine = await makeEngine([model('small', { task: 'cls', declaredAccuracy: 0.7 }), model('big', { task: 'cls', declaredAccuracy: 0.7 })], ex);
+  await engine.infer(req('big')); // big's cost becomes known (10 ms); no deadline, so no lateness recorded
+  // small is predicted at 1 ms but takes 15: admitted requests due in 15 ms finish ~14 ms late, and the margin learns it.
+  for (let i = 0; i < 20; i++) await engine.infer(req('small', { 'tessera.slo_ms': 15 })).catch(() => undefined);
+  // Due in 12 ms: small needs 1 + ~14 ms; big 10 ms plus the same lateness. A per-version margin gave big none, and
+  // the router sent the request to big as if it would make it.
+  await assert.rejects(
+    engine.inferTask('cls', { inputs: req('x').inputs, parameters: { 'tessera.slo_ms': 12 } }),
+    (e: unknown) => e instanceof ServingError && e.code === 'RESOURCE_EXHAUSTED' && /admission/.test(e.message),
+  );
+});
+
 test('an app request uses the app model and reports queue and compute times; other tenants get NOT_FOUND', async () => {
   const ex = new SlowExecutor('w0', { m: 2 });
   const engine = await makeEngine([model('m')], ex, 'tessera', [app({ name: 'mine', tenant: 't1', model: 'm' })]);

@@ -23,6 +23,7 @@ import { ModelLifecycle } from '../repository/model-lifecycle.js';
 import type { RepositoryModel } from '../repository/model-repository.js';
 import { selectVersions } from '../repository/version-policy.js';
 import type { AppSpec } from '../core/app.js';
+import { AdmissionMargins } from '../scheduler/admission-margins.js';
 import { DeadlineBatcher } from '../scheduler/batchers/deadline-batcher.js';
 import { DynamicBatcher } from '../scheduler/batchers/dynamic-batcher.js';
 import { SingleBatcher } from '../scheduler/batchers/single-batcher.js';
@@ -33,6 +34,7 @@ import { createVariantRouter } from '../router/index.js';
 import type { VariantCandidate, VariantRouter } from '../router/variant-router.js';
 import { deviceSwitch, requestDone } from './channels.js';
 import { CostEstimator } from './cost-estimator.js';
+import { SharedSlowdown } from './shared-slowdown.js';
 import type { EngineApi, ModelProfileAnswer, TaskInferOptions } from './engine-api.js';
 import type { ExecutorPool } from './executor-pool.js';
 import { ExecutorScheduler } from './executor-scheduler.js';
@@ -117,6 +119,11 @@ export interface EngineOptions {
   readonly serverVersion: string;
 }
 
+interface SharedContention {
+  readonly slowdown: SharedSlowdown;
+  readonly margins: AdmissionMargins;
+}
+
 interface LoadedVersion {
   readonly runtime: VersionRuntime;
   readonly signature: ModelSignature;
@@ -130,6 +137,8 @@ export class Engine implements EngineApi {
   private readonly models = new Map<string, RepositoryModel>();
   private readonly loaded = new Map<string, Map<number, LoadedVersion>>();
   private readonly stats = new Map<string, ModelStats>();
+  /** Shared slowdown and admission margins per executor kind. */
+  private readonly contention = new Map<string, SharedContention>();
   readonly lifecycle: ModelLifecycle;
   private started = false;
   private draining = false;
@@ -496,6 +505,16 @@ export class Engine implements EngineApi {
     this.lifecycle.fail(name, version, reason);
   }
 
+  /** The contention every version on one kind of executor shares: its slowdown against profiles, its admission lateness. */
+  private sharedFor(kind: string): SharedContention {
+    let c = this.contention.get(kind);
+    if (c === undefined) {
+      c = { slowdown: new SharedSlowdown(), margins: new AdmissionMargins() };
+      this.contention.set(kind, c);
+    }
+    return c;
+  }
+
   private chooseExecutors(config: ModelConfig): Executor[] {
     const all = this.o.pool.executors();
     const count = Math.max(1, Math.min(all.length, config.instance.count ?? all.length));
@@ -524,7 +543,8 @@ export class Engine implements EngineApi {
       const signature = modelSignature(m.config, session, this.o.defaults.maxBatchSize);
       const stats = new ModelStats(m.name, String(version));
       this.stats.set(key, stats);
-      const cost = new CostEstimator(options.intraOpThreads);
+      const shared = this.sharedFor(m.config.instance.kind === 'gpu' ? 'gpu' : 'cpu');
+      const cost = new CostEstimator(options.intraOpThreads, shared.slowdown);
       const runtime = new VersionRuntime({
         model: m.name,
         version: String(version),
@@ -540,6 +560,7 @@ export class Engine implements EngineApi {
         admission: this.policy.admission,
         unavailableTimeoutMs: this.o.defaults.unavailableTimeoutMs,
         maxQueueLength: this.o.defaults.maxQueueLength,
+        margins: shared.margins,
       });
       let versions = this.loaded.get(m.name);
       if (versions === undefined) {

@@ -7,7 +7,7 @@ import type { InferRequest, InferResponse, TensorSpec } from '../core/inference.
 import type { Tensor } from '../core/tensor.js';
 import { type RunOptions, supportsSegments } from '../executor/executor.js';
 import { admit } from '../scheduler/admission.js';
-import { AdmissionMargin } from '../scheduler/admission-margin.js';
+import { AdmissionMargins } from '../scheduler/admission-margins.js';
 import { startAfterMs } from '../scheduler/wait-estimate.js';
 import type { BatchItem, Batcher } from '../scheduler/batcher.js';
 import type { FlowView } from '../scheduler/flow-selector.js';
@@ -36,6 +36,8 @@ interface Pending extends BatchItem {
   readonly startNs: bigint;
   /** Completion admission control predicted for it (clock ms); undefined when it was not admitted on a prediction. */
   readonly predictedDoneAtMs?: number;
+  /** Time from admission to the deadline, ms: the class of admission margin its lateness is recorded in. */
+  readonly admittedBudgetMs?: number;
   attempts: number;
   resolve(res: InferResponse): void;
   reject(err: ServingError): void;
@@ -106,6 +108,11 @@ export interface VersionRuntimeOptions {
   readonly unavailableTimeoutMs: number;
   /** Most requests queued at once; more are rejected with RESOURCE_EXHAUSTED (bounded memory). */
   readonly maxQueueLength: number;
+  /**
+   * Admission margins shared with the other versions on the same kind of executor (by the requests' time budget);
+   * default: this version's own.
+   */
+  readonly margins?: AdmissionMargins;
 }
 
 export type { Pending as PendingRequest };
@@ -122,7 +129,7 @@ export class VersionRuntime implements Flow {
   private readonly queued = new Set<Pending>();
   private avgResponseMs = 0;
   /** How late admitted requests finish against admission's prediction; added to the next predictions. */
-  private readonly margin = new AdmissionMargin();
+  private readonly margins: AdmissionMargins;
   private retry: Pending[] = [];
   private segments: SegmentPlan | undefined;
   private fractions: number[] = [];
@@ -132,6 +139,7 @@ export class VersionRuntime implements Flow {
 
   constructor(private readonly o: VersionRuntimeOptions) {
     this.key = o.key;
+    this.margins = o.margins ?? new AdmissionMargins();
     for (const s of o.schedulers) s.add(this);
   }
 
@@ -187,6 +195,7 @@ export class VersionRuntime implements Flow {
     let v: ReturnType<typeof validateRequest>;
     let deadlineAtMs = ctx.deadlineAtMs;
     let predictedDoneAtMs: number | undefined;
+    let admittedBudgetMs: number | undefined;
     const now = this.o.clock.nowMs();
     /** Label of the refusal for metrics, set before each throw below. */
     let refusal = 'invalid';
@@ -200,7 +209,7 @@ export class VersionRuntime implements Flow {
       }
       if (this.o.admission && Number.isFinite(deadlineAtMs) && this.o.cost.known) {
         const busy = this.executorBusyMs(now);
-        const marginMs = this.margin.marginMs(now);
+        const marginMs = this.margins.marginMs(now, deadlineAtMs - now);
         const d = admit({
           nowMs: now,
           deadlineAtMs,
@@ -216,7 +225,10 @@ export class VersionRuntime implements Flow {
         }
         // Best effort: it runs, but after every request that can still make its deadline.
         if (d.kind === 'best-effort') deadlineAtMs = Infinity;
-        else predictedDoneAtMs = d.predictedCompletionMs - marginMs;
+        else {
+          predictedDoneAtMs = d.predictedCompletionMs - marginMs;
+          admittedBudgetMs = deadlineAtMs - now;
+        }
       }
     } catch (e) {
       const err = toServingError(e);
@@ -235,7 +247,7 @@ export class VersionRuntime implements Flow {
         outputNames: v.outputNames,
         enqueuedAtMs: now,
         startNs: process.hrtime.bigint(),
-        ...(predictedDoneAtMs === undefined ? {} : { predictedDoneAtMs }),
+        ...(predictedDoneAtMs === undefined || admittedBudgetMs === undefined ? {} : { predictedDoneAtMs, admittedBudgetMs }),
         attempts: 0,
         resolve,
         reject,
@@ -259,7 +271,7 @@ export class VersionRuntime implements Flow {
    * learned margin by which admitted requests recently finished later than predicted (0 without admission control).
    */
   waitMs(nowMs: number, deadlineAtMs: number): number {
-    return startAfterMs(this.executorBusyMs(nowMs), this.queuedAheadMs(deadlineAtMs)) + this.margin.marginMs(nowMs);
+    return startAfterMs(this.executorBusyMs(nowMs), this.queuedAheadMs(deadlineAtMs)) + this.margins.marginMs(nowMs, deadlineAtMs - nowMs);
   }
 
   /**
@@ -495,7 +507,7 @@ export class VersionRuntime implements Flow {
       }
       const late = now - p.enqueuedAtMs;
       // Dropped because it cannot make its deadline: it would have finished at least that late against its prediction.
-      if (p.predictedDoneAtMs !== undefined) this.margin.observe(now, p.deadlineAtMs - p.predictedDoneAtMs);
+      if (p.predictedDoneAtMs !== undefined) this.margins.observe(now, p.admittedBudgetMs ?? Infinity, p.deadlineAtMs - p.predictedDoneAtMs);
       this.finishFailure(
         p,
         new ServingError('DEADLINE_EXCEEDED', `request to model '${this.o.model}' dropped before execution: it could not finish within its deadline (waited ${late.toFixed(1)} ms)`),
@@ -572,7 +584,7 @@ export class VersionRuntime implements Flow {
       const totalNs = Number(endNs - p.startNs);
       const queueNs = Number(dispatchNs - p.startNs);
       this.avgResponseMs += RESPONSE_ALPHA * (totalNs / 1e6 - this.avgResponseMs);
-      if (p.predictedDoneAtMs !== undefined) this.margin.observe(nowMs, nowMs - p.predictedDoneAtMs);
+      if (p.predictedDoneAtMs !== undefined) this.margins.observe(nowMs, p.admittedBudgetMs ?? Infinity, nowMs - p.predictedDoneAtMs);
       this.o.stats.recordSuccess(p.rows, totalNs, queueNs, inputNs, computeNs, outputNs, Date.now());
       this.publishDone(p.ctx, 'success', totalNs, queueNs, computeNs, undefined, Number.isFinite(p.ctx.sloMs) ? nowMs <= p.enqueuedAtMs + p.ctx.sloMs : undefined);
       this.publishQueue(-1);

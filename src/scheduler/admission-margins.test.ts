@@ -1,0 +1,39 @@
+// Admission margins by time budget: each class of budget learns its own lateness, shared by every version.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { AdmissionMargins, budgetClass } from './admission-margins.js';
+
+test('budget classes are half-octaves: 50 and 75 ms apart, 64 and 90 ms together', () => {
+  assert.notEqual(budgetClass(50), budgetClass(75));
+  assert.equal(budgetClass(64), budgetClass(90));
+  assert.notEqual(budgetClass(75), budgetClass(250));
+  assert.equal(budgetClass(Infinity), Infinity);
+  assert.equal(budgetClass(0), budgetClass(1));
+});
+
+test("a long budget's lateness does not enter a short budget's margin", () => {
+  const m = new AdmissionMargins({ minSamples: 1 });
+  for (let i = 0; i < 50; i++) m.observe(0, 250, 120);
+  assert.equal(m.marginMs(0, 250), 120);
+  assert.equal(m.marginMs(0, 240), 120);
+  assert.equal(m.marginMs(0, 50), 0);
+  for (let i = 0; i < 50; i++) m.observe(0, 50, 8);
+  assert.equal(m.marginMs(0, 50), 8);
+  assert.equal(m.marginMs(0, 250), 120);
+});
+
+test('requests without a deadline record nothing and get no margin', () => {
+  const m = new AdmissionMargins({ minSamples: 1 });
+  m.observe(0, Infinity, 30);
+  assert.equal(m.marginMs(0, Infinity), 0);
+});
+
+test('each class keeps the single margin\'s rules: a quantile, a minimum of errors, a horizon', () => {
+  const m = new AdmissionMargins({ minSamples: 4, horizonMs: 1000, quantile: 0.5 });
+  for (let i = 1; i <= 3; i++) m.observe(0, 75, i * 10);
+  assert.equal(m.marginMs(0, 75), 0);
+  m.observe(0, 75, 40);
+  assert.equal(m.marginMs(0, 75), 20);
+  assert.equal(m.marginMs(2000, 75), 0);
+});
