@@ -6,7 +6,7 @@ import type { LatencyFit } from '../profiler/profile.js';
 import { CostEstimator } from './cost-estimator.js';
 import { SharedSlowdown } from './shared-slowdown.js';
 
-/** 10 ms per batch of one row on one core. */
+/** A profile fit of `msPerRow` ms per row, on any number of cores (all serial). */
 const fit = (msPerRow: number): LatencyFit => ({ fixedMs: 0, perItemMs: msPerRow, serialFraction: 1, medianRelError: 0, maxRelError: 0 });
 
 function observed(est: CostEstimator, ratio: number, runs: number, msPerRow: number): void {
