@@ -26,6 +26,14 @@ const RESPONSE_ALPHA = 0.2;
 /** Weight of a finished job's measured segment shares in the learned cost shares. */
 const FRACTION_ALPHA = 0.1;
 
+/** An admission decision to learn from: the completion it predicted and the budget the request had. */
+interface Admitted {
+  /** Predicted completion, clock ms (without the margin). */
+  readonly doneAtMs: number;
+  /** Time from admission to the deadline, ms: the class of margin the request's lateness is recorded in. */
+  readonly budgetMs: number;
+}
+
 interface Pending extends BatchItem {
   readonly req: InferRequest;
   readonly ctx: InferContext;
@@ -34,10 +42,8 @@ interface Pending extends BatchItem {
   readonly priority: number;
   readonly outputNames: readonly string[];
   readonly startNs: bigint;
-  /** Completion admission control predicted for it (clock ms); undefined when it was not admitted on a prediction. */
-  readonly predictedDoneAtMs?: number;
-  /** Time from admission to the deadline, ms: the class of admission margin its lateness is recorded in. */
-  readonly admittedBudgetMs?: number;
+  /** What admission predicted when it admitted the request; undefined when it was not admitted on a prediction. */
+  readonly admitted?: Admitted;
   attempts: number;
   resolve(res: InferResponse): void;
   reject(err: ServingError): void;
@@ -194,8 +200,7 @@ export class VersionRuntime implements Flow {
     }
     let v: ReturnType<typeof validateRequest>;
     let deadlineAtMs = ctx.deadlineAtMs;
-    let predictedDoneAtMs: number | undefined;
-    let admittedBudgetMs: number | undefined;
+    let admitted: Admitted | undefined;
     const now = this.o.clock.nowMs();
     /** Label of the refusal for metrics, set before each throw below. */
     let refusal = 'invalid';
@@ -225,10 +230,7 @@ export class VersionRuntime implements Flow {
         }
         // Best effort: it runs, but after every request that can still make its deadline.
         if (d.kind === 'best-effort') deadlineAtMs = Infinity;
-        else {
-          predictedDoneAtMs = d.predictedCompletionMs - marginMs;
-          admittedBudgetMs = deadlineAtMs - now;
-        }
+        else admitted = { doneAtMs: d.predictedCompletionMs - marginMs, budgetMs: deadlineAtMs - now };
       }
     } catch (e) {
       const err = toServingError(e);
@@ -247,7 +249,7 @@ export class VersionRuntime implements Flow {
         outputNames: v.outputNames,
         enqueuedAtMs: now,
         startNs: process.hrtime.bigint(),
-        ...(predictedDoneAtMs === undefined || admittedBudgetMs === undefined ? {} : { predictedDoneAtMs, admittedBudgetMs }),
+        ...(admitted === undefined ? {} : { admitted }),
         attempts: 0,
         resolve,
         reject,
@@ -507,7 +509,7 @@ export class VersionRuntime implements Flow {
       }
       const late = now - p.enqueuedAtMs;
       // Dropped because it cannot make its deadline: it would have finished at least that late against its prediction.
-      if (p.predictedDoneAtMs !== undefined) this.margins.observe(now, p.admittedBudgetMs ?? Infinity, p.deadlineAtMs - p.predictedDoneAtMs);
+      if (p.admitted !== undefined) this.margins.observe(now, p.admitted.budgetMs, p.deadlineAtMs - p.admitted.doneAtMs);
       this.finishFailure(
         p,
         new ServingError('DEADLINE_EXCEEDED', `request to model '${this.o.model}' dropped before execution: it could not finish within its deadline (waited ${late.toFixed(1)} ms)`),
@@ -584,7 +586,7 @@ export class VersionRuntime implements Flow {
       const totalNs = Number(endNs - p.startNs);
       const queueNs = Number(dispatchNs - p.startNs);
       this.avgResponseMs += RESPONSE_ALPHA * (totalNs / 1e6 - this.avgResponseMs);
-      if (p.predictedDoneAtMs !== undefined) this.margins.observe(nowMs, p.admittedBudgetMs ?? Infinity, nowMs - p.predictedDoneAtMs);
+      if (p.admitted !== undefined) this.margins.observe(nowMs, p.admitted.budgetMs, nowMs - p.admitted.doneAtMs);
       this.o.stats.recordSuccess(p.rows, totalNs, queueNs, inputNs, computeNs, outputNs, Date.now());
       this.publishDone(p.ctx, 'success', totalNs, queueNs, computeNs, undefined, Number.isFinite(p.ctx.sloMs) ? nowMs <= p.enqueuedAtMs + p.ctx.sloMs : undefined);
       this.publishQueue(-1);
