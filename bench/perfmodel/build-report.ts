@@ -7,7 +7,8 @@ import type { ProfiledModel } from './profile-models.js';
 import type { CasePredictions } from './predictions.js';
 import type { OverheadProbe } from './probe-overhead.js';
 import type { ModelCalibration } from './calibrate-server.js';
-import { type FittedMeasurements, calibrationSummary } from './calibration-measurements.js';
+import { type FittedMeasurements, type OccupancySource, calibrationSummary } from './calibration-measurements.js';
+import type { ServedModelMeasurements } from '../../src/perfmodel/served-calibration.js';
 import { ANALYTIC_MODE, FAIR_QUANTUM_MS, type ServerMode, type ValidationCase } from './validation-cases.js';
 import { COMMAND, type ValidationDocs } from './validation-docs.js';
 import {
@@ -52,12 +53,19 @@ export interface ReportInput {
     readonly calibration?: readonly ModelCalibration[];
     /** The calibration's measurements with the fitted occupancies (present with `calibration`). */
     readonly fitted?: FittedMeasurements;
+    /** The measurements the predictions used, and where their occupancy came from (present with `fitted`). */
+    readonly used?: Readonly<Record<string, ServedModelMeasurements>>;
+    readonly occupancySource?: OccupancySource;
     /** Fair mode: graph segments per model as the server logged them. */
     readonly segments?: Readonly<Record<string, number>>;
     readonly cases: readonly {
       readonly c: ValidationCase;
       readonly measured: MeasuredCase;
       readonly predictions: CasePredictions;
+      /** Reported beside the predictions: every mode on the loaded fit's occupancy; the case's own idle probe as its unloaded latency. */
+      readonly loadedFit?: CasePredictions;
+      readonly caseIdle?: CasePredictions;
+      readonly idle?: readonly OverheadProbe[];
       readonly attempts: number;
       readonly otherCoresAttempts: readonly number[];
     }[];
@@ -95,18 +103,41 @@ function profileSummary(profiled: ProfiledModel, threads: number): unknown {
 }
 
 export function buildValidationReport(input: ReportInput): ValidationReport {
-  const rows: ValidationRow[] = input.runs.flatMap((run) =>
-    run.cases.flatMap(({ c, measured, predictions }) =>
-      measured.perModel.map((m, i) => {
-        const saturated = measured.perModel.some((x) => x.skipped > 0);
-        const meas = { meanMs: m.meanMs, p95Ms: m.p95Ms, completed: m.completed, failed: m.failed, skipped: m.skipped, saturated };
-        const analytic = predictions.analytic[i] ?? null;
-        const sim = predictions.sim[i] ?? null;
-        return { mode: run.mode, models: c.models, utilisation: c.utilisation, model: m.model, ratePerS: m.ratePerS, measured: meas, analytic, sim, errors: rowErrors(meas, analytic, sim), server: m.server };
+  type CaseInput = ReportInput['runs'][number]['cases'][number];
+  /** One row per model of every case, with the errors of the predictions `pick` chooses (none: the case is left out). */
+  const rowsOf = (pick: (x: CaseInput) => CasePredictions | undefined): ValidationRow[] =>
+    input.runs.flatMap((run) =>
+      run.cases.flatMap((x) => {
+        const predictions = pick(x);
+        if (predictions === undefined) return [];
+        const { c, measured } = x;
+        return measured.perModel.map((m, i) => {
+          const saturated = measured.perModel.some((y) => y.skipped > 0);
+          const meas = { meanMs: m.meanMs, p95Ms: m.p95Ms, completed: m.completed, failed: m.failed, skipped: m.skipped, saturated };
+          const analytic = predictions.analytic[i] ?? null;
+          const sim = predictions.sim[i] ?? null;
+          return { mode: run.mode, models: c.models, utilisation: c.utilisation, model: m.model, ratePerS: m.ratePerS, measured: meas, analytic, sim, errors: rowErrors(meas, analytic, sim), server: m.server };
+        });
+      }),
+    );
+  const rows = rowsOf((x) => x.predictions);
+  const overall = summarizeErrors(rows);
+  // Reported beside the errors: every mode on the loaded fit's occupancy (the fair mode's predictions already are);
+  // the case's own idle probe as the unloaded latency, where every case had one.
+  const caseIdleRows = rowsOf((x) => x.caseIdle);
+  const alternatives = {
+    loaded_fit_occupancy_everywhere: summarizeErrors(rowsOf((x) => x.loadedFit ?? x.predictions)),
+    case_idle_probe: caseIdleRows.length === rows.length ? summarizeErrors(caseIdleRows) : null,
+  };
+  const caseIdleShift = input.runs.flatMap((run) =>
+    run.cases.flatMap(({ c, idle }) =>
+      (idle ?? []).map((p) => {
+        const cal = run.overheads.find((o) => o.model === p.model);
+        return { mode: run.mode, models: c.models, utilisation: c.utilisation, model: p.model, caseIdleMeanMs: round(p.clientMeanMs), calibrationIdleMeanMs: round(cal?.clientMeanMs ?? Number.NaN) };
       }),
     ),
   );
-  const overall = summarizeErrors(rows);
+  const idleShifts = caseIdleShift.map((x) => Math.abs(x.caseIdleMeanMs / x.calibrationIdleMeanMs - 1));
   const byMode: Record<string, ErrorSummary> = {};
   for (const run of input.runs) byMode[run.mode] = summarizeErrors(rows.filter((r) => r.mode === run.mode));
   const byUtilisation: Record<string, ErrorSummary> = {};
@@ -154,7 +185,7 @@ export function buildValidationReport(input: ReportInput): ValidationReport {
   const stability = stabilityAgreement(rows);
   const overheadTail = input.runs.flatMap((r) => r.overheads.map((o) => ({ mode: r.mode, model: o.model, p95MinusMeanMs: round(o.clientP95Ms - o.clientMeanMs) })));
   const profiles = input.profiled.map((p) => p.profile);
-  const calibration = input.runs.map((r) => ({ mode: r.mode, models: r.calibration === undefined || r.fitted === undefined ? [] : calibrationSummary(r.calibration, r.fitted, profiles, input.threads) }));
+  const calibration = input.runs.map((r) => ({ mode: r.mode, models: r.calibration === undefined || r.fitted === undefined ? [] : calibrationSummary(r.calibration, r.fitted, r.used ?? r.fitted.measurements, r.occupancySource ?? 'loaded-fit', profiles, input.threads) }));
   const calibrated = calibration.every((c) => c.models.length > 0);
   const diagnostics = {
     dispatchRoundTripMs: dispatchRoundTrip,
@@ -211,6 +242,9 @@ export function buildValidationReport(input: ReportInput): ValidationReport {
     byUtilisation,
     analytic_vs_sim_mean_median_rel_diff: consistency.mean,
     analytic_vs_sim_p95_median_rel_diff: consistency.p95,
+    alternatives,
+    case_idle_vs_calibration_median_abs_shift: idleShifts.length === 0 ? null : round(median(idleShifts) ?? Number.NaN),
+    caseIdle: caseIdleShift,
     diagnostics,
     scaleCheck: input.scale,
     setup: input.meta,

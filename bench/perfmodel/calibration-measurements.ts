@@ -6,6 +6,7 @@ import { type OccupancyFit, type ServedModelMeasurements, calibrateServedModel, 
 import type { ModelProfile } from '../../src/profiler/profile.js';
 import { batch1Scv } from './calibrated-profile.js';
 import type { ModelCalibration } from './calibrate-server.js';
+import type { OverheadProbe } from './probe-overhead.js';
 import { analyticPrediction, fairSetup } from './predictions.js';
 import type { ServerMode } from './validation-cases.js';
 
@@ -16,6 +17,7 @@ export function measurementsOf(calibration: readonly ModelCalibration[]): Record
       {
         idleMeanMs: c.idle.clientMeanMs,
         idleVarianceMs2: c.idle.clientVarianceMs2,
+        idleP95Ms: c.idle.clientP95Ms,
         saturationThroughputPerS: c.saturation.throughputPerS,
         // A batch holds at least one row; the server's counters can read NaN when nothing ran.
         saturationBatchRows: Number.isFinite(c.saturation.server.meanBatchRows) ? Math.max(1, c.saturation.server.meanBatchRows) : 1,
@@ -73,6 +75,44 @@ export function fittedMeasurements(calibration: readonly ModelCalibration[], ctx
   return { measurements, fits };
 }
 
+/** Where a mode's predictions take the batch-1 occupancy from. */
+export type OccupancySource = 'worker-busy' | 'loaded-fit';
+
+/**
+ * fcfs and fcfs-batching keep two batches in flight per model, so the worker never waits for the front end between
+ * batches: what a request holds the one shared station for is the worker's own busy time (its CPU time per request
+ * in the saturation run; one intra-op thread, so CPU time is busy time). The loaded fit also charges the station with
+ * the latency growth that comes from the front end, the load generator and the worker contending for 2 cores, which
+ * grows with the request rate rather than queueing behind the worker (measured: it over-predicted these modes by
+ * 30–40% at u=0.6). The fair mode keeps one unit in the worker, which then idles for the dispatch round trip between
+ * units: that idle time is occupancy too, and the loaded fit is what measures it.
+ */
+export function occupancySourceOf(mode: ServerMode): OccupancySource {
+  return mode === 'fair' ? 'loaded-fit' : 'worker-busy';
+}
+
+/**
+ * Each model's measurements with the batch-1 occupancy taken from the saturation run's worker CPU time per request: a
+ * batch of the saturation run's mean rows holds the worker rows × that time, scaled to one row along the profile.
+ */
+export function workerBusyMeasurements(calibration: readonly ModelCalibration[], profiles: readonly ModelProfile[], threads: number): Record<string, ServedModelMeasurements> {
+  const measurements = measurementsOf(calibration);
+  for (const c of calibration) {
+    const raw = measurements[c.model];
+    const profile = profiles.find((p) => p.model === c.model);
+    const perRequestMs = c.saturation.workerCpuMsPerRequest;
+    if (raw === undefined || profile === undefined || !(perRequestMs > 0)) continue;
+    const rows = raw.saturationBatchRows;
+    measurements[c.model] = { ...raw, occupancyB1Ms: ((perRequestMs * rows) / batchLatencyMs(profile.fit, rows, threads)) * batchLatencyMs(profile.fit, 1, threads) };
+  }
+  return measurements;
+}
+
+/** The measurements a mode's predictions use (occupancySourceOf): the loaded fit's, or the worker's busy time. */
+export function predictionMeasurements(mode: ServerMode, calibration: readonly ModelCalibration[], fitted: FittedMeasurements, profiles: readonly ModelProfile[], threads: number): Record<string, ServedModelMeasurements> {
+  return occupancySourceOf(mode) === 'loaded-fit' ? fitted.measurements : workerBusyMeasurements(calibration, profiles, threads);
+}
+
 /** Calibrated occupancy of a one-row batch of `model` as the analytic model sees it (profile fit × scale), ms. */
 export function occupancyB1Ms(profiles: readonly ModelProfile[], threads: number, model: string, measurements: Readonly<Record<string, ServedModelMeasurements>>): number {
   const profile = profiles.find((p) => p.model === model);
@@ -91,8 +131,12 @@ export interface CalibrationSummary {
   readonly saturationPerS: number;
   readonly saturationBatchRows: number;
   readonly saturationComputeMs: number;
+  /** The batch-1 occupancy the predictions use, and where it comes from (occupancySourceOf). */
   readonly occupancyB1Ms: number;
+  readonly occupancySource: OccupancySource;
   readonly occupancyScale: number;
+  /** The loaded fit's batch-1 occupancy (the one that sets the cases' rates), ms. */
+  readonly loadedFitOccupancyB1Ms: number;
   /** The loaded run (rate, mean latency) and whether the occupancy was fitted to it; absent in older runs. */
   readonly loadedRatePerS?: number;
   readonly loadedMeanMs?: number;
@@ -106,12 +150,22 @@ export interface CalibrationSummary {
   readonly loadGeneratorCpuMsPerRequest: number;
 }
 
-/** The report's view of each model's calibration; `fitted` is what fittedMeasurements made of `calibration`. */
-export function calibrationSummary(calibration: readonly ModelCalibration[], fitted: FittedMeasurements, profiles: readonly ModelProfile[], threads: number): CalibrationSummary[] {
-  const { measurements, fits } = fitted;
+/**
+ * The report's view of each model's calibration; `fitted` is what fittedMeasurements made of `calibration`, `used` the
+ * measurements the predictions ran on (predictionMeasurements) and `source` where their occupancy came from.
+ */
+export function calibrationSummary(
+  calibration: readonly ModelCalibration[],
+  fitted: FittedMeasurements,
+  used: Readonly<Record<string, ServedModelMeasurements>>,
+  source: OccupancySource,
+  profiles: readonly ModelProfile[],
+  threads: number,
+): CalibrationSummary[] {
+  const { fits } = fitted;
   return calibration.map((c) => {
     const profile = profiles.find((p) => p.model === c.model);
-    const m = measurements[c.model];
+    const m = used[c.model];
     if (profile === undefined || m === undefined) throw new Error(`no profile or calibration of ${c.model}`);
     const cal = calibrateServedModel((rows) => batchLatencyMs(profile.fit, rows, threads), batch1Scv(profile, threads), m);
     const fit = fits[c.model];
@@ -125,7 +179,9 @@ export function calibrationSummary(calibration: readonly ModelCalibration[], fit
       saturationBatchRows: m.saturationBatchRows,
       saturationComputeMs: c.saturation.server.meanComputeMs,
       occupancyB1Ms: cal.occupancyB1Ms,
+      occupancySource: source,
       occupancyScale: cal.occupancyScale,
+      loadedFitOccupancyB1Ms: occupancyB1Ms(profiles, threads, c.model, fitted.measurements),
       ...(c.loaded === undefined
         ? {}
         : { loadedRatePerS: c.loaded.ratePerS, loadedMeanMs: c.loaded.meanMs, occupancyFit: fit?.outcome ?? 'saturation (loaded run did not keep up)' }),
@@ -138,4 +194,19 @@ export function calibrationSummary(calibration: readonly ModelCalibration[], fit
       loadGeneratorCpuMsPerRequest: c.saturation.loadGeneratorCpuMsPerRequest,
     };
   });
+}
+
+/**
+ * The measurements with each model's idle latency (mean, variance, p95) taken from `idle`, a probe sent just before a
+ * case, where it has the model; the occupancies stay the calibration's. The server's unloaded latency drifts by up to
+ * a fifth between its calibration and a case minutes later (measured both ways on the same server), which no queueing
+ * model can know; the probe measures it with nothing queued, so the prediction still owes nothing to the case's load.
+ */
+export function withCaseIdle(measurements: Readonly<Record<string, ServedModelMeasurements>>, idle: readonly OverheadProbe[]): Record<string, ServedModelMeasurements> {
+  const out = { ...measurements };
+  for (const p of idle) {
+    const m = out[p.model];
+    if (m !== undefined) out[p.model] = { ...m, idleMeanMs: p.clientMeanMs, idleVarianceMs2: p.clientVarianceMs2, idleP95Ms: p.clientP95Ms };
+  }
+  return out;
 }

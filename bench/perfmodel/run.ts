@@ -15,9 +15,9 @@ import { repoRoot } from '../lib/repo-root.js';
 import { awaitSegmentLogs } from '../lib/segment-logs.js';
 import { type MeasuredCase, measureCase } from './measure-case.js';
 import { prepareZoo, writeModeRepository } from './mode-repository.js';
-import type { OverheadProbe } from './probe-overhead.js';
+import { type OverheadProbe, probeOverhead } from './probe-overhead.js';
 import { type ModelCalibration, calibrateServer } from './calibrate-server.js';
-import { fittedMeasurements, occupancyB1Ms } from './calibration-measurements.js';
+import { fittedMeasurements, occupancyB1Ms, occupancySourceOf, predictionMeasurements, withCaseIdle } from './calibration-measurements.js';
 import { predictCase } from './predict-case.js';
 import { fairSetup } from './predictions.js';
 import { type ProfiledModel, profileModels } from './profile-models.js';
@@ -46,6 +46,8 @@ const QUICK_WINDOW_S = 5;
 /** Open loop: an arrival is never delayed, only skipped (and counted) if this many requests are outstanding. */
 const MAX_IN_FLIGHT = 64;
 const PROBE = { requests: 150, warmupRequests: 10, meanThinkMs: 10 } as const;
+/** Idle probe of a case's models just before it (the case's unloaded latency; see withCaseIdle). */
+const CASE_PROBE = { requests: 60, warmupRequests: 5, meanThinkMs: 10 } as const;
 /** Saturation calibration per model: more requests outstanding than the instance's 2 batches in flight. */
 const SATURATION = { concurrency: 4, warmupMs: 1_000, durationMs: 3_000 } as const;
 /**
@@ -117,7 +119,14 @@ interface ModeRun {
   readonly calibration?: ModelCalibration[];
   /** Fair mode: graph segments per model as the server logged them (a model it left whole is absent). */
   readonly segments?: Readonly<Record<string, number>>;
-  readonly cases: { readonly c: ValidationCase; readonly measured: MeasuredCase; readonly attempts: number; readonly otherCoresAttempts: number[] }[];
+  readonly cases: {
+    readonly c: ValidationCase;
+    readonly measured: MeasuredCase;
+    readonly attempts: number;
+    readonly otherCoresAttempts: number[];
+    /** Each model of the case one request at a time just before it (absent in raw files of older runs). */
+    readonly idle?: OverheadProbe[];
+  }[];
 }
 
 function serviceB1Ms(profiles: readonly ModelProfile[], threads: number): (model: string) => number {
@@ -222,6 +231,7 @@ async function measureAll(threads: number, quick: boolean, windowS: number, matr
       for (const c of cases) {
         progress.update(done, total, `${mode} ${c.models.join('+')} u=${c.utilisation}`);
         const options = { warmupMs: WARMUP_MS, durationMs: windowS * 1000, maxInFlight: MAX_IN_FLIGHT, seed: SEED + done };
+        const idle = (await probeOverhead(server, c.models, serviceMs, { ...CASE_PROBE, seed: SEED + done })).probes;
         let measured = await measureCase(server, c, options);
         const otherCoresAttempts = [measured.cpu.otherCores];
         if (measured.cpu.otherCores > OTHER_CORES_LIMIT) {
@@ -230,7 +240,7 @@ async function measureAll(threads: number, quick: boolean, windowS: number, matr
           otherCoresAttempts.push(again.cpu.otherCores);
           if (again.cpu.otherCores < measured.cpu.otherCores) measured = again;
         }
-        run.cases.push({ c, measured, attempts: otherCoresAttempts.length, otherCoresAttempts });
+        run.cases.push({ c, measured, attempts: otherCoresAttempts.length, otherCoresAttempts, idle });
         done += 1;
       }
       modeRuns.push(run);
@@ -286,10 +296,18 @@ async function main(): Promise<void> {
     const overheadMs = Object.fromEntries(run.overheads.map((o) => [o.model, o.overheadMs]));
     const fitContext = { mode: run.mode, profiles, threads: raw.threads, ...(run.segments === undefined ? {} : { segments: run.segments }) };
     const fitted = run.calibration === undefined ? undefined : fittedMeasurements(run.calibration, fitContext);
-    const setup = { profiles, threads: raw.threads, overheadMs, ...(fitted === undefined ? {} : { calibration: fitted.measurements }), ...fairSetup(run.mode, run.segments), simRequests: SIM_REQUESTS, seed: SEED };
+    const used = run.calibration === undefined || fitted === undefined ? undefined : predictionMeasurements(run.mode, run.calibration, fitted, profiles, raw.threads);
+    const setup = { profiles, threads: raw.threads, overheadMs, ...(used === undefined ? {} : { calibration: used }), ...fairSetup(run.mode, run.segments), simRequests: SIM_REQUESTS, seed: SEED };
     const cases = [];
-    for (const x of run.cases) cases.push({ ...x, predictions: await predictCase(x.c, setup, ANALYTIC_TIMEOUT_MS) });
-    predicted.push({ ...run, ...(fitted === undefined ? {} : { fitted }), cases });
+    for (const x of run.cases) {
+      const predictions = await predictCase(x.c, setup, ANALYTIC_TIMEOUT_MS);
+      // Beside them, reported only: every mode on the loaded fit's occupancy, and the case's own idle probe as the
+      // unloaded latency (how much the drift of the idle latency between calibration and case costs).
+      const loadedFit = fitted === undefined || used === fitted.measurements ? undefined : await predictCase(x.c, { ...setup, calibration: fitted.measurements }, ANALYTIC_TIMEOUT_MS);
+      const caseIdle = x.idle === undefined || used === undefined ? undefined : await predictCase(x.c, { ...setup, calibration: withCaseIdle(used, x.idle) }, ANALYTIC_TIMEOUT_MS);
+      cases.push({ ...x, predictions, ...(loadedFit === undefined ? {} : { loadedFit }), ...(caseIdle === undefined ? {} : { caseIdle }) });
+    }
+    predicted.push({ ...run, ...(fitted === undefined || used === undefined ? {} : { fitted, used, occupancySource: occupancySourceOf(run.mode) }), cases });
   }
   log(`perfmodel: predictions took ${((performance.now() - predictStartMs) / 1000).toFixed(1)} s`);
   const report = buildValidationReport({

@@ -1,4 +1,5 @@
-// calibrateServedModel: occupancy from a saturation run (or a fitted one), the idle latency's remainder as a delay, and
+// calibrateServedModel: occupancy from a saturation run (or a fitted one), the idle latency's remainder as a delay (its
+// spread matched to the idle p95 when known), and
 // input checks; fitOccupancyB1Ms: the occupancy at which the prediction meets an open-loop run's mean.
 
 import assert from 'node:assert/strict';
@@ -6,6 +7,7 @@ import { test } from 'node:test';
 import { ServingError } from '../core/errors.js';
 import { batchLatencyMs } from './cpu-scaling.js';
 import { withDelayStage } from './delay-stage.js';
+import { gammaQuantile } from './gamma-distribution.js';
 import { predictorFor } from './predictor-for.js';
 import { calibrateServedModel, fitOccupancyB1Ms, scaleLatencyCurve } from './served-calibration.js';
 
@@ -48,6 +50,20 @@ test('at vanishing load the calibrated FCFS prediction plus the delay gives back
   const total = withDelayStage(a, c.delay);
   assert.ok(Math.abs(total.meanMs - m.idleMeanMs) < 1e-6);
   assert.ok(Math.abs(total.responseScv * total.meanMs ** 2 - m.idleVarianceMs2) < 1e-6);
+});
+
+test('given the idle p95, the delay spread is the one that puts the idle p95 there, not the outliers\' variance', () => {
+  // Idle latencies: mean 7 ms, p95 11.5 ms, and a variance of 9 ms² (sd 3) that a few outliers swell: its gamma
+  // would put the p95 near 12.3 ms; the occupancy's own spread alone (scv 0.25 × 4²) near 10.5 ms.
+  const m = { idleMeanMs: 7, idleVarianceMs2: 9, saturationThroughputPerS: 250, saturationBatchRows: 1, idleP95Ms: 11.5 };
+  const c = calibrateServedModel(profiled, 0.25, m);
+  const serviceVariance = 0.25 * c.occupancyB1Ms ** 2;
+  assert.ok(c.delay.varianceMs2 > 0 && c.delay.varianceMs2 < 9 - serviceVariance);
+  const p95 = gammaQuantile(m.idleMeanMs, (c.delay.varianceMs2 + serviceVariance) / m.idleMeanMs ** 2, 0.95);
+  assert.ok(Math.abs(p95 - 11.5) < 1e-4, `idle p95 ${p95}`);
+  // A p95 the variance cannot reach keeps the variance's delay; one no higher than the service alone gives keeps none.
+  assert.ok(near(calibrateServedModel(profiled, 0.25, { ...m, idleP95Ms: 30 }).delay.varianceMs2, 9 - serviceVariance));
+  assert.equal(calibrateServedModel(profiled, 0.25, { ...m, idleP95Ms: 7 }).delay.varianceMs2, 0);
 });
 
 test('the calibrated server is overloaded exactly where the saturation run says it runs out', () => {
@@ -94,7 +110,7 @@ test('scaleLatencyCurve scales the fixed and per-row parts and keeps the serial 
 test('malformed measurements or factors are INVALID_ARGUMENT errors', () => {
   const ok = { idleMeanMs: 7, idleVarianceMs2: 1, saturationThroughputPerS: 250, saturationBatchRows: 1 };
   const invalid = (e: unknown): boolean => e instanceof ServingError && e.code === 'INVALID_ARGUMENT';
-  for (const bad of [{ idleMeanMs: 0 }, { idleVarianceMs2: -1 }, { saturationThroughputPerS: 0 }, { saturationBatchRows: 0.5 }, { saturationThroughputPerS: Number.NaN }, { occupancyB1Ms: 0 }]) {
+  for (const bad of [{ idleMeanMs: 0 }, { idleVarianceMs2: -1 }, { saturationThroughputPerS: 0 }, { saturationBatchRows: 0.5 }, { saturationThroughputPerS: Number.NaN }, { occupancyB1Ms: 0 }, { idleP95Ms: 0 }]) {
     assert.throws(() => calibrateServedModel(profiled, 0, { ...ok, ...bad }), invalid);
   }
   assert.throws(() => calibrateServedModel(profiled, -1, ok), invalid);

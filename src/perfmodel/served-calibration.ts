@@ -3,6 +3,7 @@
 
 import { ServingError } from '../core/errors.js';
 import type { DelayStage } from './delay-stage.js';
+import { gammaQuantile } from './gamma-distribution.js';
 import type { LatencyCurve } from './types.js';
 
 /** What the calibration runs measured for one model on the live server, alone. */
@@ -10,6 +11,13 @@ export interface ServedModelMeasurements {
   /** Client latency of requests sent one at a time (nothing queued): mean (ms) and variance (ms²). */
   readonly idleMeanMs: number;
   readonly idleVarianceMs2: number;
+  /**
+   * p95 of those idle latencies, ms. When present the delay's variance is the one whose two-moment gamma (with the
+   * occupancy's own spread) puts the idle p95 where it was measured, capped by the idle variance: a few hundred idle
+   * requests' variance is mostly one to three outliers (a collection pause, a descheduled process) that the
+   * percentiles a prediction reports do not see.
+   */
+  readonly idleP95Ms?: number;
   /** Requests per second completed while the model alone kept the server backlogged (closed loop, saturation). */
   readonly saturationThroughputPerS: number;
   /** Mean rows per batch during the saturation run (1 without batching). */
@@ -51,7 +59,8 @@ export function calibrateServedModel(profiledMs: (rows: number) => number, servi
     m.saturationBatchRows >= 1 &&
     Number.isFinite(serviceScv) &&
     serviceScv >= 0 &&
-    (m.occupancyB1Ms === undefined || positive(m.occupancyB1Ms));
+    (m.occupancyB1Ms === undefined || positive(m.occupancyB1Ms)) &&
+    (m.idleP95Ms === undefined || positive(m.idleP95Ms));
   if (!ok) throw new ServingError('INVALID_ARGUMENT', `perfmodel: calibration needs positive finite measurements (got ${JSON.stringify(m)}, scv ${serviceScv})`);
   const atRows = profiledMs(m.saturationBatchRows);
   const atOne = profiledMs(1);
@@ -62,9 +71,34 @@ export function calibrateServedModel(profiledMs: (rows: number) => number, servi
   return {
     occupancyScale,
     occupancyB1Ms,
-    delay: { meanMs: Math.max(0, meanMs), varianceMs2: Math.max(0, m.idleVarianceMs2 - serviceScv * occupancyB1Ms * occupancyB1Ms) },
+    delay: { meanMs: Math.max(0, meanMs), varianceMs2: delayVarianceMs2(m, serviceScv * occupancyB1Ms * occupancyB1Ms) },
     delayClamped: meanMs < 0,
   };
+}
+
+/** Quantile the delay's spread is matched to when the idle p95 is known. */
+const IDLE_QUANTILE = 0.95;
+
+/**
+ * The delay's variance: the idle variance less the occupancy's (`serviceVarianceMs2`), or, given the idle p95, the
+ * variance in [0, that] at which the gamma of the idle latency (mean idleMeanMs, variance delay + service) has that
+ * p95 (bisection; the gamma's p95 rises with its variance over this range). An idle p95 at or below the mean keeps 0.
+ */
+function delayVarianceMs2(m: ServedModelMeasurements, serviceVarianceMs2: number): number {
+  const cap = Math.max(0, m.idleVarianceMs2 - serviceVarianceMs2);
+  if (m.idleP95Ms === undefined) return cap;
+  const mean = m.idleMeanMs;
+  const p95 = (v: number): number => gammaQuantile(mean, (v + serviceVarianceMs2) / (mean * mean), IDLE_QUANTILE);
+  if (p95(0) >= m.idleP95Ms) return 0;
+  if (p95(cap) <= m.idleP95Ms) return cap;
+  let lo = 0;
+  let hi = cap;
+  while (hi - lo > 1e-6 * Math.max(1, cap)) {
+    const mid = (lo + hi) / 2;
+    if (p95(mid) < m.idleP95Ms) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
 }
 
 /** The curve times a factor (fixed and per-item parts; the parallel fraction is unchanged). */
