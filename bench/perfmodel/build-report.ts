@@ -206,7 +206,7 @@ export function buildValidationReport(input: ReportInput): ValidationReport {
   const notes = [
     `Service times: each model profiled once through a worker process (1 worker, ${input.threads} intra-op thread(s), batch 1..8).`,
     calibrated
-      ? 'Calibration (per mode, before any case): first every model keeps the fresh server backlogged for 4 s, unmeasured (warm-up); then each model alone: (1) 150 requests one at a time with exponential pauses (nothing queues): client latency mean and variance; (2) a closed loop keeping 4 requests outstanding for 3 s (the server always backlogged): throughput and rows per batch; (3) open-loop Poisson arrivals at half that throughput for 8 s: mean latency. Batch-1 occupancy = the value at which the mode\'s analytic model of the model alone at (3)\'s rate predicts (3)\'s mean (bisection, no lower than (2)\'s profiled latency × rows / throughput, which stands where (3) did not keep up or measured no queueing); a batch\'s occupancy = its profiled latency × the same scale; the rest of the idle latency (mean and variance) is a delay that does not queue.'
+      ? 'Calibration (per mode, before any case): first every model keeps the fresh server backlogged for 4 s, unmeasured (warm-up); then each model alone: (1) 150 requests one at a time with exponential pauses (nothing queues): client latency mean and variance; (2) a closed loop keeping 4 requests outstanding for 3 s (the server always backlogged): throughput and rows per batch; (3) open-loop Poisson arrivals at half that throughput for 8 s: mean latency. Batch-1 occupancy: fcfs and fcfs-batching (two batches in flight) = the worker\'s CPU time per request in (2), scaled to one row along the profile; fair (one unit in flight) = the loaded fit, the value at which the mode\'s analytic model of the model alone at (3)\'s rate predicts (3)\'s mean (bisection, no lower than (2)\'s profiled latency × rows / throughput, which stands where (3) did not keep up or measured no queueing); a batch\'s occupancy = its profiled latency × the same scale; the rest of the idle latency is a delay that does not queue, its mean what (1)\'s mean leaves, its variance the one that puts (1)\'s p95 where it was measured. Before each case its models get a 60-request idle probe of their own; the predictions from it, and those on the loaded fit in every mode, are reported beside the errors (alternatives), not used for them.'
       : 'Predictions = queueing + service from the models, plus a fixed per-request overhead per model and mode measured with requests sent one at a time (client latency − profiled batch-1 mean); the same constant is added to mean and p95.',
     calibrated
       ? 'Analytic = the mode\'s predictor on the calibrated occupancy curve (fit × scale, profile batch-1 scv), plus the delay stage (means and variances add; p95 from the gamma of the sum). Simulator = the same queueing (the server\'s batchers) on the profile\'s points × scale, plus the delay drawn per request (gamma).'
@@ -220,7 +220,7 @@ export function buildValidationReport(input: ReportInput): ValidationReport {
         return `fair = the fair policy (--policy fair --segment-quantum-ms ${FAIR_QUANTUM_MS} --max-batches-in-flight 1), batching off: one unit in the worker at a time; weighted fair queueing over profiled cost (equal weights) picks the model and may switch at every graph-segment boundary. Segments per request: ${cut}. Analytic = the arbiter model with a ${FAIR_QUANTUM_MS} ms quantum and those segment counts; simulator = the live WfqSelector on a 'wfq' executor with the same segments.`;
       }),
     calibrated
-      ? 'Rates: equal utilisation share per model, λ_i = u / (n · O_i) with O_i the calibrated batch-1 occupancy, so u is the server\'s load as the calibration sees it.'
+      ? 'Rates: equal utilisation share per model, λ_i = u / (n · O_i) with O_i the loaded fit\'s batch-1 occupancy in every mode (the load points of earlier runs), so u is the server\'s load as that fit sees it; the worker\'s own load is lower (measured utilisation in the cases).'
       : 'Rates: equal utilisation share per model, λ_i = u / (n · S_i) with S_i the profiled batch-1 mean, so Σ λ_i S_i = u.',
     `Load generator: open-loop Poisson in its own process, ≤ ${input.meta.maxInFlight} requests in flight (arrivals beyond are skipped and counted), binary OIP over HTTP/1.1 keep-alive to 127.0.0.1; mean CPU ${loadGeneratorCores} cores.`,
     `The machine is shared: other processes used ${otherCores} cores on average during the kept windows; a window (or profile sweep) where they used more than ${input.meta.otherCoresLimit} cores was measured once more and the quieter attempt kept (${cases.filter((c) => c.attempts > 1).length} of ${cases.length} cases).`,
@@ -259,6 +259,11 @@ export function buildValidationReport(input: ReportInput): ValidationReport {
   const summary = summaryTable(overall, { ...byMode, ...byUtilisation });
   const pct = (v: number | null): string => (v === null ? 'n/a' : `${(v * 100).toFixed(1)}%`);
   const consistencyLine = `Analytic predictor vs simulator (same profiles, no measurement): median relative difference ${pct(consistency.mean)} (mean), ${pct(consistency.p95)} (p95).`;
+  const triple = (e: ErrorSummary | null): string =>
+    e === null ? 'n/a' : `${pct(e.analytic_mean_median_abs_err)} / ${pct(e.analytic_p95_median_abs_err)} / ${pct(e.sim_mean_median_abs_err)}`;
+  const alternativesLine =
+    `Reported beside these, not used for them (analytic mean / analytic p95 / simulator mean): the loaded fit's occupancy in every mode ${triple(alternatives.loaded_fit_occupancy_everywhere)}; ` +
+    `each case's own idle probe as its unloaded latency ${triple(alternatives.case_idle_probe)}.`;
   const table = validationTable(rows);
   const date = input.meta.startedAt.slice(0, 10);
   const setupLine =
@@ -267,12 +272,12 @@ export function buildValidationReport(input: ReportInput): ValidationReport {
     `simulator: ${input.meta.simRequestsPerCase.toLocaleString('en-US')} requests per case; simulator scale check (1M requests, 100 executors): ${round(input.scale.seconds, 1)} s.`;
   const overheadLines = calibrated
     ? [
-        '| mode | model | profiled run | idle mean ± sd | idle session.run | saturation req/s (rows) | occupancy b=1 from saturation | open loop req/s → mean | occupancy b=1 (fit) | scale | delay mean ± sd | CPU ms/req FE / worker / loadgen |',
-        '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+        '| mode | model | profiled run | idle mean ± sd | idle session.run | saturation req/s (rows) | occupancy b=1 from saturation | open loop req/s → mean | occupancy b=1 (loaded fit) | occupancy b=1 used (source) | scale | delay mean ± sd | CPU ms/req FE / worker / loadgen |',
+        '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
         ...calibration.flatMap((c) =>
           c.models.map(
             (m) =>
-              `| ${c.mode} | ${m.model} | ${m.profiledB1Ms.toFixed(2)} | ${m.idleMeanMs.toFixed(2)} ± ${m.idleStdMs.toFixed(2)} | ${m.idleComputeMs.toFixed(2)} | ${m.saturationPerS.toFixed(0)} (${m.saturationBatchRows.toFixed(2)}) | ${m.saturationOccupancyB1Ms.toFixed(2)} | ${m.loadedRatePerS === undefined || m.loadedMeanMs === undefined ? '—' : `${m.loadedRatePerS.toFixed(0)} → ${m.loadedMeanMs.toFixed(2)}`} | ${m.occupancyB1Ms.toFixed(2)}${m.occupancyFit === undefined || m.occupancyFit === 'fitted' ? '' : ` (${m.occupancyFit})`} | ${m.occupancyScale.toFixed(2)} | ${m.delayMeanMs.toFixed(2)} ± ${m.delayStdMs.toFixed(2)} | ${m.frontEndCpuMsPerRequest.toFixed(2)} / ${m.workerCpuMsPerRequest.toFixed(2)} / ${m.loadGeneratorCpuMsPerRequest.toFixed(2)} |`,
+              `| ${c.mode} | ${m.model} | ${m.profiledB1Ms.toFixed(2)} | ${m.idleMeanMs.toFixed(2)} ± ${m.idleStdMs.toFixed(2)} | ${m.idleComputeMs.toFixed(2)} | ${m.saturationPerS.toFixed(0)} (${m.saturationBatchRows.toFixed(2)}) | ${m.saturationOccupancyB1Ms.toFixed(2)} | ${m.loadedRatePerS === undefined || m.loadedMeanMs === undefined ? '—' : `${m.loadedRatePerS.toFixed(0)} → ${m.loadedMeanMs.toFixed(2)}`} | ${m.loadedFitOccupancyB1Ms.toFixed(2)}${m.occupancyFit === undefined || m.occupancyFit === 'fitted' ? '' : ` (${m.occupancyFit})`} | ${m.occupancyB1Ms.toFixed(2)} (${m.occupancySource}) | ${m.occupancyScale.toFixed(2)} | ${m.delayMeanMs.toFixed(2)} ± ${m.delayStdMs.toFixed(2)} | ${m.frontEndCpuMsPerRequest.toFixed(2)} / ${m.workerCpuMsPerRequest.toFixed(2)} / ${m.loadGeneratorCpuMsPerRequest.toFixed(2)} |`,
           ),
         ),
       ]
@@ -283,6 +288,8 @@ export function buildValidationReport(input: ReportInput): ValidationReport {
     summary,
     '',
     consistencyLine,
+    '',
+    alternativesLine,
     '',
     'Where the live server departs from the models:',
     '',
@@ -306,7 +313,9 @@ export function buildValidationReport(input: ReportInput): ValidationReport {
     summary,
     '',
     consistencyLine,
+    '',
+    alternativesLine,
   ].join('\n');
-  const printed = [summary, '', consistencyLine, '', ...diagnosticLines, '', table, '', `sim scale check (1M requests, 100 executors): ${round(input.scale.seconds, 2)} s`].join('\n');
+  const printed = [summary, '', consistencyLine, '', alternativesLine, '', ...diagnosticLines, '', table, '', `sim scale check (1M requests, 100 executors): ${round(input.scale.seconds, 2)} s`].join('\n');
   return { json, printed, docs: { docSection, readmeBlock } };
 }
