@@ -84,7 +84,7 @@ export type OccupancySource = 'worker-busy' | 'loaded-fit';
  * in the saturation run; one intra-op thread, so CPU time is busy time). The loaded fit also charges the station with
  * the latency growth that comes from the front end, the load generator and the worker contending for 2 cores, which
  * grows with the request rate rather than queueing behind the worker (measured: it over-predicted these modes by
- * 30–40% at u=0.6). The fair mode keeps one unit in the worker, which then idles for the dispatch round trip between
+ * 30–40% at u=0.6 on a development run). The fair mode keeps one unit in the worker, which then idles for the dispatch round trip between
  * units: that idle time is occupancy too, and the loaded fit is what measures it.
  */
 export function occupancySourceOf(mode: ServerMode): OccupancySource {
@@ -198,9 +198,10 @@ export function calibrationSummary(
 
 /**
  * The measurements with each model's idle latency (mean, variance, p95) taken from `idle`, a probe sent just before a
- * case, where it has the model; the occupancies stay the calibration's. The server's unloaded latency drifts by up to
- * a fifth between its calibration and a case minutes later (measured both ways on the same server), which no queueing
- * model can know; the probe measures it with nothing queued, so the prediction still owes nothing to the case's load.
+ * case, where it has the model; the occupancies stay the calibration's. The server's unloaded latency drifts between
+ * its calibration and a case minutes later (both ways on the same server: a median 5.9% in the 2026-11-23 run, over a
+ * quarter for some models in the run before), which no queueing model can know; the probe measures it with nothing
+ * queued, so a prediction from it still owes nothing to the case's load.
  */
 export function withCaseIdle(measurements: Readonly<Record<string, ServedModelMeasurements>>, idle: readonly OverheadProbe[]): Record<string, ServedModelMeasurements> {
   const out = { ...measurements };

@@ -82,7 +82,8 @@ const IDLE_QUANTILE = 0.95;
 /**
  * The delay's variance: the idle variance less the occupancy's (`serviceVarianceMs2`), or, given the idle p95, the
  * variance in [0, that] at which the gamma of the idle latency (mean idleMeanMs, variance delay + service) has that
- * p95 (bisection; the gamma's p95 rises with its variance over this range). An idle p95 at or below the mean keeps 0.
+ * p95 (bisection; the gamma's p95 rises with its variance over this range). An idle p95 no higher than the occupancy's
+ * spread alone gives keeps 0; one higher than the cap gives keeps the cap.
  */
 function delayVarianceMs2(m: ServedModelMeasurements, serviceVarianceMs2: number): number {
   const cap = Math.max(0, m.idleVarianceMs2 - serviceVarianceMs2);
