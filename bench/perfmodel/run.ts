@@ -303,7 +303,7 @@ async function main(): Promise<void> {
       const predictions = await predictCase(x.c, setup, ANALYTIC_TIMEOUT_MS);
       // Beside them, reported only: every mode on the loaded fit's occupancy, and the case's own idle probe as the
       // unloaded latency (how much the drift of the idle latency between calibration and case costs).
-      const loadedFit = fitted === undefined || used === fitted.measurements ? undefined : await predictCase(x.c, { ...setup, calibration: fitted.measurements }, ANALYTIC_TIMEOUT_MS);
+      const loadedFit = fitted === undefined || occupancySourceOf(run.mode) === 'loaded-fit' ? undefined : await predictCase(x.c, { ...setup, calibration: fitted.measurements }, ANALYTIC_TIMEOUT_MS);
       const caseIdle = x.idle === undefined || used === undefined ? undefined : await predictCase(x.c, { ...setup, calibration: withCaseIdle(used, x.idle) }, ANALYTIC_TIMEOUT_MS);
       cases.push({ ...x, predictions, ...(loadedFit === undefined ? {} : { loadedFit }), ...(caseIdle === undefined ? {} : { caseIdle }) });
     }
