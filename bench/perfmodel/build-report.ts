@@ -13,10 +13,12 @@ import { ANALYTIC_MODE, FAIR_QUANTUM_MS, type ServerMode, type ValidationCase } 
 import { COMMAND, type ValidationDocs } from './validation-docs.js';
 import {
   type ErrorSummary,
+  type RepeatPair,
   TARGETS,
   type ValidationRow,
   analyticVsSim,
   median,
+  repeatability,
   stabilityAgreement,
   rowErrors,
   summarizeErrors,
@@ -62,13 +64,15 @@ export interface ReportInput {
       readonly c: ValidationCase;
       readonly measured: MeasuredCase;
       readonly predictions: CasePredictions;
-      /** Reported beside the predictions: every mode on the loaded fit's occupancy; the case's own idle probe as its unloaded latency. */
+      /** Reported beside the predictions: every mode on the loaded fit's occupancy; the calibration's idle latency without the case's probe. */
       readonly loadedFit?: CasePredictions;
-      readonly caseIdle?: CasePredictions;
+      readonly calibrationIdle?: CasePredictions;
       readonly idle?: readonly OverheadProbe[];
       readonly attempts: number;
       readonly otherCoresAttempts: readonly number[];
     }[];
+    /** Cases measured a second time at the end of the mode (repeatedCases). */
+    readonly repeats?: readonly { readonly c: ValidationCase; readonly measured: MeasuredCase }[];
   }[];
   readonly profiled: readonly ProfiledModel[];
   readonly threads: number;
@@ -122,13 +126,28 @@ export function buildValidationReport(input: ReportInput): ValidationReport {
     );
   const rows = rowsOf((x) => x.predictions);
   const overall = summarizeErrors(rows);
-  // Reported beside the errors: every mode on the loaded fit's occupancy (the fair mode's predictions already are);
-  // the case's own idle probe as the unloaded latency, where every case had one.
-  const caseIdleRows = rowsOf((x) => x.caseIdle);
+  // Reported beside the errors: the calibration's idle latency without the case's probe, where every case had one;
+  // every mode on the loaded fit's occupancy (the fair mode's predictions already are).
+  const calibrationIdleRows = rowsOf((x) => x.calibrationIdle);
   const alternatives = {
+    calibration_idle_only: calibrationIdleRows.length === rows.length ? summarizeErrors(calibrationIdleRows) : null,
     loaded_fit_occupancy_everywhere: summarizeErrors(rowsOf((x) => x.loadedFit ?? x.predictions)),
-    case_idle_probe: caseIdleRows.length === rows.length ? summarizeErrors(caseIdleRows) : null,
   };
+  // The repeats against the first measurement of the same case, model by model.
+  const repeatRows = input.runs.flatMap((run) =>
+    (run.repeats ?? []).flatMap((r) => {
+      const first = run.cases.find((x) => x.c.utilisation === r.c.utilisation && x.c.models.join('+') === r.c.models.join('+'));
+      if (first === undefined) return [];
+      const saturatedIn = (m: MeasuredCase): boolean => m.perModel.some((y) => y.skipped > 0);
+      return r.measured.perModel.flatMap((second) => {
+        const one = first.measured.perModel.find((y) => y.model === second.model);
+        if (one === undefined) return [];
+        const latency = (m: MeasuredCase, y: MeasuredCase['perModel'][number]): RepeatPair['first'] => ({ meanMs: y.meanMs, p95Ms: y.p95Ms, completed: y.completed, failed: y.failed, skipped: y.skipped, saturated: saturatedIn(m) });
+        return [{ mode: run.mode, models: r.c.models, utilisation: r.c.utilisation, model: second.model, first: latency(first.measured, one), second: latency(r.measured, second) }];
+      });
+    }),
+  );
+  const repeat = repeatability(repeatRows);
   const caseIdleShift = input.runs.flatMap((run) =>
     run.cases.flatMap(({ c, idle }) =>
       (idle ?? []).map((p) => {
@@ -206,7 +225,7 @@ export function buildValidationReport(input: ReportInput): ValidationReport {
   const notes = [
     `Service times: each model profiled once through a worker process (1 worker, ${input.threads} intra-op thread(s), batch 1..8).`,
     calibrated
-      ? 'Calibration (per mode, before any case): first every model keeps the fresh server backlogged for 4 s, unmeasured (warm-up); then each model alone: (1) 150 requests one at a time with exponential pauses (nothing queues): client latency mean and variance; (2) a closed loop keeping 4 requests outstanding for 3 s (the server always backlogged): throughput and rows per batch; (3) open-loop Poisson arrivals at half that throughput for 8 s: mean latency. Batch-1 occupancy: fcfs and fcfs-batching (two batches in flight) = the worker\'s CPU time per request in (2), scaled to one row along the profile; fair (one unit in flight) = the loaded fit, the value at which the mode\'s analytic model of the model alone at (3)\'s rate predicts (3)\'s mean (bisection, no lower than (2)\'s profiled latency × rows / throughput, which stands where (3) did not keep up or measured no queueing); a batch\'s occupancy = its profiled latency × the same scale; the rest of the idle latency is a delay that does not queue, its mean what (1)\'s mean leaves, its variance the one that puts (1)\'s p95 where it was measured. Before each case its models get a 60-request idle probe of their own; the predictions from it, and those on the loaded fit in every mode, are reported beside the errors (alternatives), not used for them.'
+      ? 'Calibration (per mode, before any case): first every model keeps the fresh server backlogged for 4 s, unmeasured (warm-up); then each model alone: (1) 150 requests one at a time with exponential pauses (nothing queues): client latency mean and variance; (2) a closed loop keeping 4 requests outstanding for 3 s (the server always backlogged): throughput and rows per batch; (3) open-loop Poisson arrivals at half that throughput for 8 s: mean latency. Batch-1 occupancy: fcfs and fcfs-batching (two batches in flight) = the worker\'s CPU time per request in (2), scaled to one row along the profile; fair (one unit in flight) = the loaded fit, the value at which the mode\'s analytic model of the model alone at (3)\'s rate predicts (3)\'s mean (bisection, no lower than (2)\'s profiled latency × rows / throughput, which stands where (3) did not keep up or measured no queueing); a batch\'s occupancy = its profiled latency × the same scale; the rest of the idle latency is a delay that does not queue, its mean what (1)\'s mean leaves, its variance the one that puts (1)\'s p95 where it was measured. Before each case its models get a 100-request idle probe of their own (one at a time, nothing queued); each model\'s idle distribution (mean, spread, p95) is scaled by the probe\'s mean ÷ the calibration\'s, for that case only (the server\'s unloaded latency drifts between calibration and case; the occupancies stay). The predictions from the calibration\'s idle latency alone, and those on the loaded fit in every mode, are reported beside the errors (alternatives), not used for them.'
       : 'Predictions = queueing + service from the models, plus a fixed per-request overhead per model and mode measured with requests sent one at a time (client latency − profiled batch-1 mean); the same constant is added to mean and p95.',
     calibrated
       ? 'Analytic = the mode\'s predictor on the calibrated occupancy curve (fit × scale, profile batch-1 scv), plus the delay stage (means and variances add; p95 from the gamma of the sum). Simulator = the same queueing (the server\'s batchers) on the profile\'s points × scale, plus the delay drawn per request (gamma).'
@@ -243,6 +262,9 @@ export function buildValidationReport(input: ReportInput): ValidationReport {
     analytic_vs_sim_mean_median_rel_diff: consistency.mean,
     analytic_vs_sim_p95_median_rel_diff: consistency.p95,
     alternatives,
+    repeat_mean_median_abs_diff: repeat.mean_median_abs_diff,
+    repeat_p95_median_abs_diff: repeat.p95_median_abs_diff,
+    repeats: repeatRows.map((r) => ({ mode: r.mode, models: r.models, utilisation: r.utilisation, model: r.model, firstMeanMs: round(r.first.meanMs), secondMeanMs: round(r.second.meanMs), firstP95Ms: round(r.first.p95Ms), secondP95Ms: round(r.second.p95Ms), saturated: r.first.saturated === true || r.second.saturated === true })),
     case_idle_vs_calibration_median_abs_shift: idleShifts.length === 0 ? null : round(median(idleShifts) ?? Number.NaN),
     caseIdle: caseIdleShift,
     diagnostics,
@@ -262,8 +284,12 @@ export function buildValidationReport(input: ReportInput): ValidationReport {
   const triple = (e: ErrorSummary | null): string =>
     e === null ? 'n/a' : `${pct(e.analytic_mean_median_abs_err)} / ${pct(e.analytic_p95_median_abs_err)} / ${pct(e.sim_mean_median_abs_err)}`;
   const alternativesLine =
-    `Reported beside these, not used for them (analytic mean / analytic p95 / simulator mean): the loaded fit's occupancy in every mode ${triple(alternatives.loaded_fit_occupancy_everywhere)}; ` +
-    `each case's own idle probe as its unloaded latency ${triple(alternatives.case_idle_probe)}.`;
+    `Reported beside these, not used for them (analytic mean / analytic p95 / simulator mean): the calibration's idle latency without each case's probe ${triple(alternatives.calibration_idle_only)}; ` +
+    `the loaded fit's occupancy in every mode ${triple(alternatives.loaded_fit_occupancy_everywhere)}.`;
+  const repeatLine =
+    repeat.rows === 0
+      ? 'No case was measured twice in this run.'
+      : `The same case measured twice, minutes apart on the same server (${repeat.rows} model rows; one case per model set and mode, at the end of the mode): median |second ÷ first − 1| ${pct(repeat.mean_median_abs_diff)} (mean), ${pct(repeat.p95_median_abs_diff)} (p95). Against one measurement no model can be expected to do much better than this ÷ √2.`;
   const table = validationTable(rows);
   const date = input.meta.startedAt.slice(0, 10);
   const setupLine =
@@ -291,6 +317,8 @@ export function buildValidationReport(input: ReportInput): ValidationReport {
     '',
     alternativesLine,
     '',
+    repeatLine,
+    '',
     'Where the live server departs from the models:',
     '',
     ...diagnosticLines.map((n) => `- ${n}`),
@@ -315,7 +343,9 @@ export function buildValidationReport(input: ReportInput): ValidationReport {
     consistencyLine,
     '',
     alternativesLine,
+    '',
+    repeatLine,
   ].join('\n');
-  const printed = [summary, '', consistencyLine, '', alternativesLine, '', ...diagnosticLines, '', table, '', `sim scale check (1M requests, 100 executors): ${round(input.scale.seconds, 2)} s`].join('\n');
+  const printed = [summary, '', consistencyLine, '', alternativesLine, '', repeatLine, '', ...diagnosticLines, '', table, '', `sim scale check (1M requests, 100 executors): ${round(input.scale.seconds, 2)} s`].join('\n');
   return { json, printed, docs: { docSection, readmeBlock } };
 }

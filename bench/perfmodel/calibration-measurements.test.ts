@@ -74,10 +74,13 @@ test('predictionMeasurements picks by mode', () => {
   assert.equal(predictionMeasurements('fcfs', cal, fitted, PROFILES, 1)['m']?.occupancyB1Ms, 2.5);
 });
 
-test('a case\'s idle probe replaces the idle latency of its models and nothing else', () => {
+test('a case\'s idle probe rescales the idle latency of its models to its mean and nothing else', () => {
   const base = workerBusyMeasurements([calibration(1)], PROFILES, 1);
-  const out = withCaseIdle(base, [probe(6, 8, 4), { ...probe(1, 1, 0), model: 'absent' }]);
-  assert.deepEqual(out['m'], { ...base['m'], idleMeanMs: 6, idleVarianceMs2: 4, idleP95Ms: 8 });
+  // Calibration idle: mean 7, variance 9, p95 9; the probe's mean 8.75 = 1.25 × 7 (its own spread is not used).
+  const out = withCaseIdle(base, [probe(8.75, 30, 100), { ...probe(1, 1, 0), model: 'absent' }]);
+  assert.deepEqual(out['m'], { ...base['m'], idleMeanMs: 8.75, idleVarianceMs2: 9 * 1.25 * 1.25, idleP95Ms: 9 * 1.25 });
   assert.equal(out['absent'], undefined);
   assert.equal(base['m']?.idleMeanMs, 7);
+  // A probe that measured nothing leaves the calibration as it was.
+  assert.deepEqual(withCaseIdle(base, [probe(Number.NaN, 1, 0)])['m'], base['m']);
 });

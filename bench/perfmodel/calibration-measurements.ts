@@ -197,17 +197,22 @@ export function calibrationSummary(
 }
 
 /**
- * The measurements with each model's idle latency (mean, variance, p95) taken from `idle`, a probe sent just before a
- * case, where it has the model; the occupancies stay the calibration's. The server's unloaded latency drifts between
- * its calibration and a case minutes later (both ways on the same server: a median 5.9% in the 2026-11-23 run, over a
- * quarter for some models in the run before), which no queueing model can know; the probe measures it with nothing
- * queued, so a prediction from it still owes nothing to the case's load.
+ * The measurements with each model's idle latency rescaled to `idle`, a probe sent just before a case, where it has
+ * the model: the calibration's idle distribution (mean, variance, p95) times k = probe mean ÷ calibration mean; the
+ * occupancies stay the calibration's. Why: the server's unloaded latency drifts between its calibration and a case
+ * minutes later (both ways on the same server: a median 5.9% in the 2026-11-23 run, over a quarter for some models in
+ * the run before), which no queueing model can know; the probe measures it with nothing queued, so a prediction from
+ * it still owes nothing to the case's load. Only its mean is taken: on that run's raw file (every case re-predicted),
+ * the probe's own variance and p95 (60 requests) gave 7.4% / 18.1% (mean / p95 error) against 7.4% / 17.5% scaled,
+ * and scaling the occupancies by k as well (the machine uniformly slower) 8.6% / 19.7%.
  */
 export function withCaseIdle(measurements: Readonly<Record<string, ServedModelMeasurements>>, idle: readonly OverheadProbe[]): Record<string, ServedModelMeasurements> {
   const out = { ...measurements };
   for (const p of idle) {
     const m = out[p.model];
-    if (m !== undefined) out[p.model] = { ...m, idleMeanMs: p.clientMeanMs, idleVarianceMs2: p.clientVarianceMs2, idleP95Ms: p.clientP95Ms };
+    if (m === undefined || !(p.clientMeanMs > 0)) continue;
+    const k = p.clientMeanMs / m.idleMeanMs;
+    out[p.model] = { ...m, idleMeanMs: p.clientMeanMs, idleVarianceMs2: m.idleVarianceMs2 * k * k, ...(m.idleP95Ms === undefined ? {} : { idleP95Ms: m.idleP95Ms * k }) };
   }
   return out;
 }

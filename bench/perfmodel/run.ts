@@ -19,6 +19,7 @@ import { type OverheadProbe, probeOverhead } from './probe-overhead.js';
 import { type ModelCalibration, calibrateServer } from './calibrate-server.js';
 import { fittedMeasurements, occupancyB1Ms, occupancySourceOf, predictionMeasurements, withCaseIdle } from './calibration-measurements.js';
 import { predictCase } from './predict-case.js';
+import type { ServedModelMeasurements } from '../../src/perfmodel/served-calibration.js';
 import { fairSetup } from './predictions.js';
 import { type ProfiledModel, profileModels } from './profile-models.js';
 import { type ServerProcess, startServerProcess } from './server-process.js';
@@ -33,6 +34,7 @@ import {
   UTILISATIONS,
   type ValidationCase,
   allModels,
+  repeatedCases,
   validationCases,
 } from './validation-cases.js';
 import { writeValidationDocs } from './validation-docs.js';
@@ -46,8 +48,8 @@ const QUICK_WINDOW_S = 5;
 /** Open loop: an arrival is never delayed, only skipped (and counted) if this many requests are outstanding. */
 const MAX_IN_FLIGHT = 64;
 const PROBE = { requests: 150, warmupRequests: 10, meanThinkMs: 10 } as const;
-/** Idle probe of a case's models just before it (the case's unloaded latency; see withCaseIdle). */
-const CASE_PROBE = { requests: 60, warmupRequests: 5, meanThinkMs: 10 } as const;
+/** Idle probe of a case's models just before it: its mean rescales the calibration's idle latency (withCaseIdle). */
+const CASE_PROBE = { requests: 100, warmupRequests: 5, meanThinkMs: 10 } as const;
 /** Saturation calibration per model: more requests outstanding than the instance's 2 batches in flight. */
 const SATURATION = { concurrency: 4, warmupMs: 1_000, durationMs: 3_000 } as const;
 /**
@@ -119,14 +121,18 @@ interface ModeRun {
   readonly calibration?: ModelCalibration[];
   /** Fair mode: graph segments per model as the server logged them (a model it left whole is absent). */
   readonly segments?: Readonly<Record<string, number>>;
-  readonly cases: {
-    readonly c: ValidationCase;
-    readonly measured: MeasuredCase;
-    readonly attempts: number;
-    readonly otherCoresAttempts: number[];
-    /** Each model of the case one request at a time just before it (absent in raw files of older runs). */
-    readonly idle?: OverheadProbe[];
-  }[];
+  readonly cases: CaseRecord[];
+  /** Cases measured a second time after all of the mode's cases (`repeatedCases`; absent in raw files of older runs). */
+  readonly repeats?: CaseRecord[];
+}
+
+interface CaseRecord {
+  readonly c: ValidationCase;
+  readonly measured: MeasuredCase;
+  readonly attempts: number;
+  readonly otherCoresAttempts: number[];
+  /** Each model of the case one request at a time just before it (absent in raw files of older runs). */
+  readonly idle?: OverheadProbe[];
 }
 
 function serviceB1Ms(profiles: readonly ModelProfile[], threads: number): (model: string) => number {
@@ -206,9 +212,9 @@ async function measureAll(threads: number, quick: boolean, windowS: number, matr
     const serviceMs = serviceB1Ms(profiles, threads);
     log('perfmodel: timing the simulator scale check (1M requests, 100 executors)');
     scale = timeScaleCheck();
-    const total = matrix.modes.length * matrix.sets.length * utilisations.length;
+    const total = matrix.modes.length * matrix.sets.length * (utilisations.length + 1);
     let done = 0;
-    for (const mode of matrix.modes) {
+    for (const [modeIndex, mode] of matrix.modes.entries()) {
       const repository = await writeModeRepository(join(runDir, `repo-${mode}`), zooDir, models, mode);
       const stateDir = join(runDir, `state-${mode}`);
       // The fair server cuts models into segments from their profiles: give it this run's.
@@ -227,22 +233,26 @@ async function measureAll(threads: number, quick: boolean, windowS: number, matr
       const { measurements } = fittedMeasurements(calibration, { mode, profiles, threads, ...(segments === undefined ? {} : { segments }) });
       const occupancy = (model: string): number => occupancyB1Ms(profiles, threads, model, measurements);
       const cases = validationCases([mode], matrix.sets, utilisations, occupancy);
-      const run: ModeRun = { mode, overheads, calibration, ...(segments === undefined ? {} : { segments }), cases: [] };
-      for (const c of cases) {
-        progress.update(done, total, `${mode} ${c.models.join('+')} u=${c.utilisation}`);
+      const run: ModeRun = { mode, overheads, calibration, ...(segments === undefined ? {} : { segments }), cases: [], repeats: [] };
+      const live = server;
+      /** Idle probe, then the case (measured again if other processes took the cores); seeds differ per measurement. */
+      const measureOne = async (c: ValidationCase, label: string): Promise<CaseRecord> => {
+        progress.update(done, total, `${mode} ${c.models.join('+')} u=${c.utilisation}${label}`);
         const options = { warmupMs: WARMUP_MS, durationMs: windowS * 1000, maxInFlight: MAX_IN_FLIGHT, seed: SEED + done };
-        const idle = (await probeOverhead(server, c.models, serviceMs, { ...CASE_PROBE, seed: SEED + done })).probes;
-        let measured = await measureCase(server, c, options);
+        const idle = (await probeOverhead(live, c.models, serviceMs, { ...CASE_PROBE, seed: SEED + done })).probes;
+        let measured = await measureCase(live, c, options);
         const otherCoresAttempts = [measured.cpu.otherCores];
         if (measured.cpu.otherCores > OTHER_CORES_LIMIT) {
-          log(`perfmodel: measuring ${mode} ${c.models.join('+')} u=${c.utilisation} again: other processes used ${measured.cpu.otherCores.toFixed(2)} cores`);
-          const again = await measureCase(server, c, options);
+          log(`perfmodel: measuring ${mode} ${c.models.join('+')} u=${c.utilisation}${label} again: other processes used ${measured.cpu.otherCores.toFixed(2)} cores`);
+          const again = await measureCase(live, c, options);
           otherCoresAttempts.push(again.cpu.otherCores);
           if (again.cpu.otherCores < measured.cpu.otherCores) measured = again;
         }
-        run.cases.push({ c, measured, attempts: otherCoresAttempts.length, otherCoresAttempts, idle });
         done += 1;
-      }
+        return { c, measured, attempts: otherCoresAttempts.length, otherCoresAttempts, idle };
+      };
+      for (const c of cases) run.cases.push(await measureOne(c, ''));
+      for (const c of repeatedCases(cases, matrix.sets, utilisations, modeIndex * matrix.sets.length)) run.repeats?.push(await measureOne(c, ' (repeat)'));
       modeRuns.push(run);
       await server.stop();
       server = undefined;
@@ -300,12 +310,14 @@ async function main(): Promise<void> {
     const setup = { profiles, threads: raw.threads, overheadMs, ...(used === undefined ? {} : { calibration: used }), ...fairSetup(run.mode, run.segments), simRequests: SIM_REQUESTS, seed: SEED };
     const cases = [];
     for (const x of run.cases) {
-      const predictions = await predictCase(x.c, setup, ANALYTIC_TIMEOUT_MS);
-      // Beside them, reported only: every mode on the loaded fit's occupancy, and the case's own idle probe as the
-      // unloaded latency (how much the drift of the idle latency between calibration and case costs).
-      const loadedFit = fitted === undefined || occupancySourceOf(run.mode) === 'loaded-fit' ? undefined : await predictCase(x.c, { ...setup, calibration: fitted.measurements }, ANALYTIC_TIMEOUT_MS);
-      const caseIdle = x.idle === undefined || used === undefined ? undefined : await predictCase(x.c, { ...setup, calibration: withCaseIdle(used, x.idle) }, ANALYTIC_TIMEOUT_MS);
-      cases.push({ ...x, predictions, ...(loadedFit === undefined ? {} : { loadedFit }), ...(caseIdle === undefined ? {} : { caseIdle }) });
+      // The case's idle probe rescales the calibration's unloaded latency (withCaseIdle), where the raw file has one.
+      const atCase = (m: Readonly<Record<string, ServedModelMeasurements>>): Record<string, ServedModelMeasurements> => (x.idle === undefined ? { ...m } : withCaseIdle(m, x.idle));
+      const predictions = await predictCase(x.c, used === undefined ? setup : { ...setup, calibration: atCase(used) }, ANALYTIC_TIMEOUT_MS);
+      // Beside them, reported only: the calibration's idle latency without the probe (what the drift between
+      // calibration and case costs), and every mode on the loaded fit's occupancy.
+      const calibrationIdle = x.idle === undefined || used === undefined ? undefined : await predictCase(x.c, setup, ANALYTIC_TIMEOUT_MS);
+      const loadedFit = fitted === undefined || occupancySourceOf(run.mode) === 'loaded-fit' ? undefined : await predictCase(x.c, { ...setup, calibration: atCase(fitted.measurements) }, ANALYTIC_TIMEOUT_MS);
+      cases.push({ ...x, predictions, ...(loadedFit === undefined ? {} : { loadedFit }), ...(calibrationIdle === undefined ? {} : { calibrationIdle }) });
     }
     predicted.push({ ...run, ...(fitted === undefined || used === undefined ? {} : { fitted, used, occupancySource: occupancySourceOf(run.mode) }), cases });
   }

@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SERVER_MODES, allModels, ratesFor, validationCases } from './validation-cases.js';
+import { SERVER_MODES, allModels, ratesFor, repeatedCases, validationCases } from './validation-cases.js';
 
 const SERVICE_MS: Record<string, number> = { a: 2, b: 5, c: 10 };
 const serviceMs = (m: string): number => SERVICE_MS[m] ?? Number.NaN;
@@ -22,5 +22,16 @@ describe('validation cases', () => {
 
   it('lists each model of the sets once', () => {
     assert.deepEqual(allModels([['a', 'b'], ['b', 'c']]), ['a', 'b', 'c']);
+  });
+
+  it('repeats one case per model set, the utilisation cycling over the (mode, set) pairs', () => {
+    const sets = [['a', 'b'], ['a', 'b', 'c']];
+    const utilisations = [0.1, 0.4, 0.8];
+    const cases = validationCases(['fcfs'], sets, utilisations, serviceMs);
+    const pick = (firstPair: number): [string, number][] => repeatedCases(cases, sets, utilisations, firstPair).map((c) => [c.models.join('+'), c.utilisation]);
+    assert.deepEqual(pick(0), [['a+b', 0.1], ['a+b+c', 0.4]]);
+    assert.deepEqual(pick(2), [['a+b', 0.8], ['a+b+c', 0.1]]);
+    // A set whose case is not in the list (another matrix) is skipped.
+    assert.deepEqual(repeatedCases(cases, [['c']], utilisations, 0), []);
   });
 });

@@ -69,3 +69,17 @@ export function validationCases(
     sets.flatMap((models) => utilisations.map((utilisation) => ({ mode, models, utilisation, ratesPerS: ratesFor(models, utilisation, serviceMs) }))),
   );
 }
+
+/**
+ * The cases measured a second time at the end of a mode, to show how far one measurement of a case is from another
+ * (the floor under any model's error): one per model set, its utilisation cycling through `utilisations` over the
+ * (mode, set) pairs in order, `firstPair` being the number of pairs before this mode, so the repeats cover every load.
+ */
+export function repeatedCases(cases: readonly ValidationCase[], sets: readonly (readonly string[])[], utilisations: readonly number[], firstPair: number): ValidationCase[] {
+  if (utilisations.length === 0) return [];
+  return sets.flatMap((set, i) => {
+    const u = utilisations[(firstPair + i) % utilisations.length];
+    const c = cases.find((x) => x.utilisation === u && x.models.length === set.length && x.models.every((m, j) => m === set[j]));
+    return c === undefined ? [] : [c];
+  });
+}

@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type ValidationRow, median, relativeError, rowErrors, stabilityAgreement, summarizeErrors, summaryTable, targetsMet, validationTable } from './validation-report.js';
+import { type ValidationRow, median, relativeError, repeatability, rowErrors, stabilityAgreement, summarizeErrors, summaryTable, targetsMet, validationTable } from './validation-report.js';
 
 function row(model: string, measuredMeanMs: number, analyticMeanMs: number | null, simMeanMs: number, saturated = false): ValidationRow {
   const measured = { meanMs: measuredMeanMs, p95Ms: 2 * measuredMeanMs, completed: 100, failed: 0, skipped: saturated ? 5 : 0, saturated };
@@ -52,5 +52,19 @@ describe('validation report', () => {
     assert.equal(lines.length, 2 + rows.length);
     assert.match(lines[3] as string, /\| b \|.*\| n\/a \| n\/a \|/);
     assert.match(summaryTable(summarizeErrors(rows), { fcfs: summarizeErrors(rows) }), /\| fcfs \| 2 \|/);
+  });
+
+  it('compares repeated measurements of a case relative to the first, leaving out overloaded ones', () => {
+    const m = (meanMs: number, p95Ms: number, skipped = 0): ValidationRow['measured'] => ({ meanMs, p95Ms, completed: 100, failed: 0, skipped });
+    const r = repeatability([
+      { first: m(10, 20), second: m(11, 18) },
+      { first: m(10, 20), second: m(8, 20) },
+      { first: m(10, 20), second: m(10.5, 23) },
+      { first: m(10, 20), second: m(50, 200, 3) },
+    ]);
+    assert.equal(r.rows, 3);
+    assert.ok(Math.abs((r.mean_median_abs_diff as number) - 0.1) < 1e-12);
+    assert.ok(Math.abs((r.p95_median_abs_diff as number) - 0.1) < 1e-12);
+    assert.deepEqual(repeatability([]), { rows: 0, mean_median_abs_diff: null, p95_median_abs_diff: null });
   });
 });

@@ -178,3 +178,31 @@ export function summaryTable(overall: ErrorSummary, byGroup: Readonly<Record<str
     ...Object.entries(byGroup).map(([label, s]) => line(label, s)),
   ].join('\n');
 }
+
+/** One model of a case measured twice (the first in the matrix, the second in the repeats at the end of its mode). */
+export interface RepeatPair {
+  readonly first: MeasuredLatency;
+  readonly second: MeasuredLatency;
+}
+
+export interface Repeatability {
+  /** Pairs compared (a model in a case where the server kept up both times). */
+  readonly rows: number;
+  /** Median of |second ÷ first − 1| for the mean latency and the p95 (null without pairs). */
+  readonly mean_median_abs_diff: number | null;
+  readonly p95_median_abs_diff: number | null;
+}
+
+/**
+ * How far one measurement of a case lies from another: a floor under what any model can be expected to reach against a
+ * single measurement (were both equally noisy and independent, one's own error would be about this ÷ √2). A pair where
+ * either measurement skipped arrivals (overloaded) is left out, as the error medians leave such rows out.
+ */
+export function repeatability(pairs: readonly RepeatPair[]): Repeatability {
+  const kept = pairs.filter((p) => p.first.skipped === 0 && p.second.skipped === 0 && p.first.saturated !== true && p.second.saturated !== true);
+  return {
+    rows: kept.length,
+    mean_median_abs_diff: median(kept.map((p) => relativeError(p.second.meanMs, p.first.meanMs))),
+    p95_median_abs_diff: median(kept.map((p) => relativeError(p.second.p95Ms, p.first.p95Ms))),
+  };
+}
