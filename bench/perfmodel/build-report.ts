@@ -64,7 +64,7 @@ export interface ReportInput {
       readonly c: ValidationCase;
       readonly measured: MeasuredCase;
       readonly predictions: CasePredictions;
-      /** Reported beside the predictions: every mode on the loaded fit's occupancy; the calibration's idle latency without the case's probe. */
+      /** Reported beside the predictions: every mode on the loaded fit's occupancy (with the case's probe); the calibration's idle latency without the probe. */
       readonly loadedFit?: CasePredictions;
       readonly calibrationIdle?: CasePredictions;
       readonly idle?: readonly OverheadProbe[];

@@ -233,7 +233,6 @@ async function measureAll(threads: number, quick: boolean, windowS: number, matr
       const { measurements } = fittedMeasurements(calibration, { mode, profiles, threads, ...(segments === undefined ? {} : { segments }) });
       const occupancy = (model: string): number => occupancyB1Ms(profiles, threads, model, measurements);
       const cases = validationCases([mode], matrix.sets, utilisations, occupancy);
-      const run: ModeRun = { mode, overheads, calibration, ...(segments === undefined ? {} : { segments }), cases: [], repeats: [] };
       const live = server;
       /** Idle probe, then the case (measured again if other processes took the cores); seeds differ per measurement. */
       const measureOne = async (c: ValidationCase, label: string): Promise<CaseRecord> => {
@@ -251,9 +250,11 @@ async function measureAll(threads: number, quick: boolean, windowS: number, matr
         done += 1;
         return { c, measured, attempts: otherCoresAttempts.length, otherCoresAttempts, idle };
       };
-      for (const c of cases) run.cases.push(await measureOne(c, ''));
-      for (const c of repeatedCases(cases, matrix.sets, utilisations, modeIndex * matrix.sets.length)) run.repeats?.push(await measureOne(c, ' (repeat)'));
-      modeRuns.push(run);
+      const measuredCases: CaseRecord[] = [];
+      for (const c of cases) measuredCases.push(await measureOne(c, ''));
+      const repeats: CaseRecord[] = [];
+      for (const c of repeatedCases(cases, matrix.sets, utilisations, modeIndex * matrix.sets.length)) repeats.push(await measureOne(c, ' (repeat)'));
+      modeRuns.push({ mode, overheads, calibration, ...(segments === undefined ? {} : { segments }), cases: measuredCases, repeats });
       await server.stop();
       server = undefined;
     }
