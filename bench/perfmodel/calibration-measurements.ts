@@ -2,7 +2,7 @@
 // run where it kept up), and the occupancy that defines utilisation.
 
 import { batchLatencyMs } from '../../src/perfmodel/cpu-scaling.js';
-import { type OccupancyFit, type ServedModelMeasurements, calibrateServedModel, fitOccupancyB1Ms } from '../../src/perfmodel/served-calibration.js';
+import { type OccupancyFit, type ServedModelCalibration, type ServedModelMeasurements, calibrateServedModel, fitOccupancyB1Ms } from '../../src/perfmodel/served-calibration.js';
 import type { ModelProfile } from '../../src/profiler/profile.js';
 import { batch1Scv } from './calibrated-profile.js';
 import type { ModelCalibration } from './calibrate-server.js';
@@ -24,6 +24,11 @@ export function measurementsOf(calibration: readonly ModelCalibration[]): Record
       },
     ]),
   );
+}
+
+/** The calibration of `m` on the analytic model's curve: the profile's fit at `threads` and its batch-1 spread. */
+function calibrateOnFit(profile: ModelProfile, threads: number, m: ServedModelMeasurements): ServedModelCalibration {
+  return calibrateServedModel((rows) => batchLatencyMs(profile.fit, rows, threads), batch1Scv(profile, threads), m);
 }
 
 /** What the occupancy fit needs beyond the calibration runs: the mode's predictor and the profiles it scales. */
@@ -56,18 +61,18 @@ export interface FittedMeasurements {
 export function fittedMeasurements(calibration: readonly ModelCalibration[], ctx: FitContext): FittedMeasurements {
   const measurements = measurementsOf(calibration);
   const fits: Record<string, FittedOccupancy> = {};
+  const fair = fairSetup(ctx.mode, ctx.segments);
   for (const c of calibration) {
     const raw = measurements[c.model];
     const profile = ctx.profiles.find((p) => p.model === c.model);
     const loaded = c.loaded;
     if (raw === undefined || profile === undefined || loaded === undefined || loaded.skipped > 0 || !(loaded.meanMs > 0)) continue;
     const alone = { mode: ctx.mode, models: [c.model], utilisation: 0, ratesPerS: [loaded.ratePerS] };
-    const fair = fairSetup(ctx.mode, ctx.segments);
     const predicted = (occupancyB1Ms: number): number | null => {
       const setup = { profiles: ctx.profiles, threads: ctx.threads, overheadMs: {}, calibration: { [c.model]: { ...raw, occupancyB1Ms } }, ...fair, simRequests: 0, seed: 0 };
       return analyticPrediction(alone, setup).perModel[0]?.meanMs ?? null;
     };
-    const saturationB1 = calibrateServedModel((rows) => batchLatencyMs(profile.fit, rows, ctx.threads), batch1Scv(profile, ctx.threads), raw).occupancyB1Ms;
+    const saturationB1 = calibrateOnFit(profile, ctx.threads, raw).occupancyB1Ms;
     const fit = fitOccupancyB1Ms(loaded.meanMs, predicted, saturationB1, 2 * Math.max(1000 / loaded.ratePerS, saturationB1));
     fits[c.model] = { ...fit, saturationOccupancyB1Ms: saturationB1 };
     measurements[c.model] = { ...raw, occupancyB1Ms: fit.occupancyB1Ms };
@@ -118,7 +123,7 @@ export function occupancyB1Ms(profiles: readonly ModelProfile[], threads: number
   const profile = profiles.find((p) => p.model === model);
   const m = measurements[model];
   if (profile === undefined || m === undefined) throw new Error(`no profile or calibration of ${model}`);
-  return calibrateServedModel((rows) => batchLatencyMs(profile.fit, rows, threads), batch1Scv(profile, threads), m).occupancyB1Ms;
+  return calibrateOnFit(profile, threads, m).occupancyB1Ms;
 }
 
 /** One model's calibration as reported: what was measured and what the analytic model made of it. */
@@ -167,7 +172,7 @@ export function calibrationSummary(
     const profile = profiles.find((p) => p.model === c.model);
     const m = used[c.model];
     if (profile === undefined || m === undefined) throw new Error(`no profile or calibration of ${c.model}`);
-    const cal = calibrateServedModel((rows) => batchLatencyMs(profile.fit, rows, threads), batch1Scv(profile, threads), m);
+    const cal = calibrateOnFit(profile, threads, m);
     const fit = fits[c.model];
     return {
       model: c.model,
