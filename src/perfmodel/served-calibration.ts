@@ -90,16 +90,25 @@ function delayVarianceMs2(m: ServedModelMeasurements, serviceVarianceMs2: number
   if (m.idleP95Ms === undefined) return cap;
   const mean = m.idleMeanMs;
   const p95 = (v: number): number => gammaQuantile(mean, (v + serviceVarianceMs2) / (mean * mean), IDLE_QUANTILE);
-  if (p95(0) >= m.idleP95Ms) return 0;
-  if (p95(cap) <= m.idleP95Ms) return cap;
-  let lo = 0;
-  let hi = cap;
-  while (hi - lo > 1e-6 * Math.max(1, cap)) {
-    const mid = (lo + hi) / 2;
-    if (p95(mid) < m.idleP95Ms) lo = mid;
-    else hi = mid;
+  const target = m.idleP95Ms;
+  if (p95(0) >= target) return 0;
+  if (p95(cap) <= target) return cap;
+  return bisect(0, cap, (v) => p95(v) >= target, (lo, hi) => hi - lo > 1e-6 * Math.max(1, cap));
+}
+
+/**
+ * Bisection for where a predicate that is false at `lo` and true at `hi` (and rises in between) turns true: the
+ * middle of the last bracket, once `wide(lo, hi)` says it is narrow enough.
+ */
+function bisect(lo: number, hi: number, holds: (x: number) => boolean, wide: (lo: number, hi: number) => boolean): number {
+  let a = lo;
+  let b = hi;
+  while (wide(a, b)) {
+    const mid = (a + b) / 2;
+    if (holds(mid)) b = mid;
+    else a = mid;
   }
-  return (lo + hi) / 2;
+  return (a + b) / 2;
 }
 
 /** The curve times a factor (fixed and per-item parts; the parallel fraction is unchanged). */
@@ -129,12 +138,5 @@ export function fitOccupancyB1Ms(measuredMeanMs: number, predictedMeanMs: (occup
   };
   if (above(loMs)) return { occupancyB1Ms: loMs, outcome: 'low' };
   if (!above(hiMs)) return { occupancyB1Ms: hiMs, outcome: 'high' };
-  let lo = loMs;
-  let hi = hiMs;
-  while (hi - lo > 1e-4 * lo) {
-    const mid = (lo + hi) / 2;
-    if (above(mid)) hi = mid;
-    else lo = mid;
-  }
-  return { occupancyB1Ms: (lo + hi) / 2, outcome: 'fitted' };
+  return { occupancyB1Ms: bisect(loMs, hiMs, above, (lo, hi) => hi - lo > 1e-4 * lo), outcome: 'fitted' };
 }
