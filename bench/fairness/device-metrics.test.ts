@@ -2,7 +2,8 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { deviceSnapshot, histogramQuantile, parsePromText, snapshotDelta } from './device-metrics.js';
+import { parsePromText } from '../lib/prom-text.js';
+import { deviceSnapshot, histogramQuantile, snapshotDelta } from './device-metrics.js';
 
 const TEXT = `# HELP tessera_device_compute_seconds_total Executor time
 # TYPE tessera_device_compute_seconds_total counter

@@ -1,11 +1,6 @@
 // Reads the device-sharing metrics (compute seconds per model, switches, switch interval histogram) from /metrics text.
 
-/** One sample line of the Prometheus text format. */
-export interface PromSample {
-  readonly name: string;
-  readonly labels: Readonly<Record<string, string>>;
-  readonly value: number;
-}
+import { type PromSample, parsePromText } from '../lib/prom-text.js';
 
 /** What the device-sharing metrics said at one moment, summed over executors. */
 export interface DeviceSnapshot {
@@ -16,22 +11,6 @@ export interface DeviceSnapshot {
   readonly switches: number;
   /** Cumulative bucket counts of tessera_device_switch_interval_seconds: [upper bound s, count], ascending, +Inf last. */
   readonly switchBuckets: readonly (readonly [number, number])[];
-}
-
-const SAMPLE_LINE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)/;
-const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g;
-
-export function parsePromText(text: string): PromSample[] {
-  const out: PromSample[] = [];
-  for (const line of text.split('\n')) {
-    if (line.startsWith('#')) continue;
-    const m = SAMPLE_LINE.exec(line);
-    if (m === null) continue;
-    const labels: Record<string, string> = {};
-    for (const l of (m[2] ?? '').matchAll(LABEL)) labels[l[1] as string] = (l[2] as string).replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
-    out.push({ name: m[1] as string, labels, value: Number(m[3]) });
-  }
-  return out;
 }
 
 function add(into: Record<string, number>, key: string, value: number): void {

@@ -1,11 +1,13 @@
 // The overload phase: Tessera at a multiple of capacity for minutes; front-end memory and admitted requests' SLO.
 
 import type { LoadReport } from '../../src/loadgen/index.js';
+import { parsePromText } from '../lib/prom-text.js';
 import { procMemory } from '../lib/proc-stats.js';
 import { runPoint } from './load-point.js';
 import type { SloApp } from './slo-apps.js';
 import { admittedAttainment, sloRow } from './slo-rows.js';
 import type { SloServer } from './slo-server.js';
+import { type AppServerCounts, appServerCounts, serverAdmittedAttainment } from './server-slo.js';
 
 export interface OverloadResult {
   readonly policy: string;
@@ -23,6 +25,12 @@ export interface OverloadResult {
   /** Of requests not refused with 429, the fraction answered within the SLO (504 drops count as misses). */
   readonly admittedAttainment: number | null;
   readonly admittedAttainmentByApp: Readonly<Record<string, number | null>>;
+  /**
+   * The same by the server's clock (arrival at the engine to answer), over the measured window: what the client's
+   * view adds is the HTTP path and the load generator, which share the cores.
+   */
+  readonly serverAdmittedAttainment: number | null;
+  readonly serverAdmittedAttainmentByApp: Readonly<Record<string, number | null>>;
   readonly row: ReturnType<typeof sloRow>;
 }
 
@@ -44,12 +52,20 @@ export async function overloadPhase(
     const m = procMemory(server.serve.pid);
     if (m !== undefined) samples.push({ atMs: Date.now() - startedMs, rssBytes: m.rssBytes });
   }, RSS_POLL_MS);
+  // The server's counters when the warm-up ends and once every request has been answered.
+  let atWarmupEnd: Promise<Record<string, AppServerCounts>> | undefined;
+  const warmupTimer = setTimeout(() => {
+    atWarmupEnd = scrapeCounts(server.url);
+  }, window.warmupS * 1000);
   let report: LoadReport;
   try {
     report = await runPoint(server.url, apps, load * capacityPerS, window, seed);
   } finally {
     clearInterval(poll);
+    clearTimeout(warmupTimer);
   }
+  if (atWarmupEnd === undefined) throw new Error('the overload run ended before its warm-up did');
+  const serverView = serverAdmittedAttainment(await atWarmupEnd, await scrapeCounts(server.url));
   const end = procMemory(server.serve.pid);
   if (end === undefined) throw new Error('the tessera server exited during the overload test');
   const warmupMs = window.warmupS * 1000;
@@ -69,6 +85,12 @@ export async function overloadPhase(
     maxRssLastThirdMb: maxIn((2 * spanMs) / 3, Number.POSITIVE_INFINITY),
     admittedAttainment: admittedAttainment(report.overall),
     admittedAttainmentByApp: Object.fromEntries(report.apps.map((a) => [a.name, admittedAttainment(a)])),
+    serverAdmittedAttainment: serverView.overall,
+    serverAdmittedAttainmentByApp: serverView.byApp,
     row: sloRow('tessera', load, load * capacityPerS, report),
   };
+}
+
+async function scrapeCounts(url: string): Promise<Record<string, AppServerCounts>> {
+  return appServerCounts(parsePromText(await (await fetch(`${url}/metrics`)).text()));
 }

@@ -51,7 +51,7 @@ interface Settings {
   readonly profile: { cellBudgetMs: number; modelBudgetMs: number };
 }
 const FULL: Settings = {
-  point: { warmupS: 3, measureS: 8 },
+  point: { warmupS: 3, measureS: 20 },
   calibration: { warmupS: 3, measureS: 10 },
   overload: { warmupS: 5, measureS: 300 },
   profile: { cellBudgetMs: 600, modelBudgetMs: 5_000 },
@@ -70,6 +70,7 @@ const { values: args } = parseArgs({
     policies: { type: 'string' },
     loads: { type: 'string' },
     'overload-s': { type: 'string' },
+    'point-s': { type: 'string' },
     'no-overload': { type: 'boolean', default: false },
     out: { type: 'string' },
   },
@@ -77,12 +78,24 @@ const { values: args } = parseArgs({
 const log = (m: string): void => void process.stderr.write(`${m}\n`);
 const list = (v: string | undefined): string[] | undefined => v?.split(',').map((x) => x.trim()).filter((x) => x !== '');
 
+/** A positive number of seconds from option `name`, or undefined when it is not given. */
+function seconds(name: 'overload-s' | 'point-s'): number | undefined {
+  const v = args[name];
+  if (v === undefined) return undefined;
+  const s = Number(v);
+  if (!(s > 0)) throw new Error(`--${name} must be a positive number of seconds`);
+  return s;
+}
+
 function settings(): Settings {
   const base = args.quick === true ? QUICK : FULL;
-  if (args['overload-s'] === undefined) return base;
-  const s = Number(args['overload-s']);
-  if (!(s > 0)) throw new Error('--overload-s must be a positive number of seconds');
-  return { ...base, overload: { ...base.overload, measureS: s } };
+  const overloadS = seconds('overload-s');
+  const pointS = seconds('point-s');
+  return {
+    ...base,
+    ...(overloadS === undefined ? {} : { overload: { ...base.overload, measureS: overloadS } }),
+    ...(pointS === undefined ? {} : { point: { ...base.point, measureS: pointS } }),
+  };
 }
 
 function policies(): string[] {
@@ -213,7 +226,7 @@ async function main(): Promise<void> {
   const result = {
     startedAt: startedAt.toISOString(),
     wallS: Math.round((Date.now() - startedAt.getTime()) / 1000),
-    command: `npm run bench:slo${args.quick === true ? ' -- --quick' : ''}`,
+    command: `npm run bench:slo${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
     quick: args.quick === true,
     tessera_max_load_at_99pct_attainment: maxLoadAtTarget(rows),
     overload_goodput_vs_best_baseline: comparison?.ratio ?? null,
@@ -231,6 +244,8 @@ async function main(): Promise<void> {
             max_rss_first_third_mb: overload.maxRssFirstThirdMb,
             max_rss_last_third_mb: overload.maxRssLastThirdMb,
             admitted_attainment_by_app: overload.admittedAttainmentByApp,
+            server_admitted_attainment: overload.serverAdmittedAttainment,
+            server_admitted_attainment_by_app: overload.serverAdmittedAttainmentByApp,
             row: overload.row,
           },
     overload_comparison: comparison,
@@ -270,7 +285,7 @@ async function main(): Promise<void> {
   }
   if (overload !== undefined) {
     process.stdout.write(
-      `overload ${overload.load}x for ${overload.durationS} s: front-end peak RSS ${overload.peakRssMb} MiB (last third max ${overload.maxRssLastThirdMb}), admitted attainment ${String(overload.admittedAttainment)}, rejected ${overload.row.overall.rejected} of ${overload.row.overall.offered}\n`,
+      `overload ${overload.load}x for ${overload.durationS} s: front-end peak RSS ${overload.peakRssMb} MiB (last third max ${overload.maxRssLastThirdMb}), admitted attainment ${String(overload.admittedAttainment)} (server's clock: ${String(overload.serverAdmittedAttainment)}), rejected ${overload.row.overall.rejected} of ${overload.row.overall.offered}\n`,
     );
   }
   process.stdout.write(`wrote ${out} (${result.wallS} s)\n`);

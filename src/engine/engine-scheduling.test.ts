@@ -125,6 +125,44 @@ test('EDF across models: on a shared executor the request with the earlier deadl
   assert.deepEqual(ex.order, ['a', 'b', 'a']);
 });
 
+test('admission keeps its promise: a request that would push an admitted one due later past its deadline is refused', async () => {
+  const ex = new SlowExecutor('w0', { short: 20, long: 40 });
+  const engine = await makeEngine([model('short'), model('long')], ex);
+  await engine.infer(req('short')); // teach both costs (the executor reports exactly 20 and 40 ms)
+  await engine.infer(req('long'));
+  const blocker = engine.infer(req('short'));
+  await new Promise((r) => setImmediate(r)); // the blocker is running
+  // Due in 135 ms and predicted to finish 60 ms from now (behind the blocker): 75 ms of slack.
+  const long = engine.infer(req('long', { 'tessera.slo_ms': 135 }));
+  // Each short one, due in 125 ms, overtakes it under EDF and costs it 20 ms: three fit in its slack. The fourth and
+  // fifth would still meet their own deadlines (20 + 3 × 20 + 20 = 100 ms), but not leave the long one in time.
+  const shorts = [1, 2, 3, 4, 5].map(() => engine.infer(req('short', { 'tessera.slo_ms': 125 })));
+  const results = await Promise.allSettled([blocker, long, ...shorts]);
+  assert.equal(results[1]?.status, 'fulfilled', 'the admitted long request finished in time, not dropped');
+  assert.deepEqual(results.slice(2).map((r) => r.status), ['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'rejected']);
+  for (const r of results.slice(5)) {
+    const e = (r as PromiseRejectedResult).reason as ServingError;
+    assert.equal(e.code, 'RESOURCE_EXHAUSTED');
+    assert.match(e.message, /would delay an admitted request due later by 20\.0 ms/);
+  }
+  assert.deepEqual(ex.order.slice(2), ['short', 'short', 'short', 'short', 'long']);
+});
+
+test('the fair policy does not hold arrivals back for admitted requests (its order is not by deadline)', async () => {
+  const ex = new SlowExecutor('w0', { short: 20, long: 40 });
+  const engine = await makeEngine([model('short'), model('long')], ex, 'fair');
+  await engine.infer(req('short'));
+  await engine.infer(req('long'));
+  const blocker = engine.infer(req('short'));
+  await new Promise((r) => setImmediate(r));
+  const long = engine.infer(req('long', { 'tessera.slo_ms': 135 }));
+  const shorts = [1, 2, 3, 4, 5].map(() => engine.infer(req('short', { 'tessera.slo_ms': 125 })));
+  const results = await Promise.allSettled([blocker, long, ...shorts]);
+  for (const r of results.slice(2)) {
+    if (r.status === 'rejected') assert.doesNotMatch((r.reason as Error).message, /would delay an admitted request/);
+  }
+});
+
 test('the fifo selector serves the same queue in arrival order', async () => {
   const ex = new SlowExecutor('w0', { a: 20, b: 20 });
   const engine = await makeEngine([model('a'), model('b')], ex, 'triton');

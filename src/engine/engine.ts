@@ -558,6 +558,7 @@ export class Engine implements EngineApi {
         stats,
         cost,
         admission: this.policy.admission,
+        protectAdmitted: this.policy.selector === 'edf',
         unavailableTimeoutMs: this.o.defaults.unavailableTimeoutMs,
         maxQueueLength: this.o.defaults.maxQueueLength,
         margins: shared.margins,

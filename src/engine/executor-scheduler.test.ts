@@ -39,6 +39,10 @@ class StubFlow implements Flow {
   backlogMs(): number {
     return this.units * this.costMs;
   }
+  slackAfterMs(): number {
+    return Infinity;
+  }
+  delayAfter(): void {}
 }
 
 function scheduler(maxUnitsInFlight: number, queueAheadMs?: number, clock = new ManualClock(), rankUnits = false): ExecutorScheduler {

@@ -22,6 +22,13 @@ export interface Flow {
   take(nowMs: number, scheduler: ExecutorScheduler): TakeResult;
   /** Predicted executor-ms of queued work with a deadline at or before `deadlineAtMs`. */
   backlogMs(deadlineAtMs: number): number;
+  /**
+   * Least slack left among the queued requests admitted on a prediction and due after `deadlineAtMs`: how much later
+   * than predicted the tightest of them can still finish in time, ms (Infinity: none).
+   */
+  slackAfterMs(deadlineAtMs: number): number;
+  /** A request due at `deadlineAtMs` was admitted ahead of the queued ones due later: each finishes `delayMs` later. */
+  delayAfter(deadlineAtMs: number, delayMs: number): void;
 }
 
 export interface ExecutorSchedulerOptions {
@@ -86,6 +93,11 @@ export class ExecutorScheduler {
     return !this.down && this.o.isAvailable();
   }
 
+  /** Nothing sent to the executor is unfinished: a unit sent now starts at once. */
+  get idle(): boolean {
+    return this.inFlight === 0;
+  }
+
   /**
    * Predicted ms until the executor has finished every unit sent to it: their predicted cost less the time the
    * executor has spent on them. A unit already past its prediction counts as finishing now.
@@ -93,6 +105,11 @@ export class ExecutorScheduler {
   remainingBusyMs(nowMs: number): number {
     if (this.inFlight === 0) return 0;
     return Math.max(0, this.inFlightCostMs - (nowMs - this.busySinceMs));
+  }
+
+  /** Every flow this executor serves. */
+  get hostedFlows(): Iterable<Flow> {
+    return this.flows.values();
   }
 
   /** Predicted queued work of every hosted flow except `self` that is due no later than `deadlineAtMs`, ms. */

@@ -28,10 +28,17 @@ const FRACTION_ALPHA = 0.1;
 
 /** An admission decision to learn from: the completion it predicted and the budget the request had. */
 interface Admitted {
-  /** Predicted completion, clock ms (without the margin). */
-  readonly doneAtMs: number;
+  /**
+   * Predicted completion, clock ms (without the margin); with protectAdmitted, moved later by the delay of each
+   * request admitted ahead of it since, so its lateness against this counts only what admission could not foresee.
+   */
+  doneAtMs: number;
   /** Time from admission to the deadline, ms: the class of margin the request's lateness is recorded in. */
   readonly budgetMs: number;
+  /** The margin admission added to the prediction, ms: kept clear of later arrivals as well. */
+  readonly marginMs: number;
+  /** It found an executor idle and nothing queued ahead: its lateness is learned apart (AdmissionMargins). */
+  readonly startsAtOnce: boolean;
 }
 
 interface Pending extends BatchItem {
@@ -44,6 +51,7 @@ interface Pending extends BatchItem {
   readonly startNs: bigint;
   /** What admission predicted when it admitted the request; undefined when it was not admitted on a prediction. */
   readonly admitted?: Admitted;
+
   attempts: number;
   resolve(res: InferResponse): void;
   reject(err: ServingError): void;
@@ -110,6 +118,12 @@ export interface VersionRuntimeOptions {
   readonly cost: CostEstimator;
   /** Reject at arrival what cannot meet its deadline; drop queued requests whose deadline passes. */
   readonly admission: boolean;
+  /**
+   * With admission: also refuse a request that would overtake an admitted one (due later, on the same executors) by
+   * more than that one's slack, so what was admitted stays on time. Right for EDF order, where a request overtakes
+   * exactly the queued requests due after it (default false).
+   */
+  readonly protectAdmitted?: boolean;
   /** Queued requests fail with UNAVAILABLE after waiting this long while no instance is available. */
   readonly unavailableTimeoutMs: number;
   /** Most requests queued at once; more are rejected with RESOURCE_EXHAUSTED (bounded memory). */
@@ -214,15 +228,19 @@ export class VersionRuntime implements Flow {
       }
       if (this.o.admission && Number.isFinite(deadlineAtMs) && this.o.cost.known) {
         const busy = this.executorBusyMs(now);
-        const marginMs = this.margins.marginMs(now, deadlineAtMs - now);
+        const startsAtOnce = this.startsAtOnce(deadlineAtMs);
+        const marginMs = this.margins.marginMs(now, deadlineAtMs - now, startsAtOnce);
+        const serviceMs = this.predictBatchMs(v.rows);
+        const delayBehindMs = serviceMs / busy.length;
         const d = admit({
           nowMs: now,
           deadlineAtMs,
-          serviceMs: this.predictBatchMs(v.rows) + marginMs,
+          serviceMs: serviceMs + marginMs,
           backlogMs: this.queuedAheadMs(deadlineAtMs),
           executors: busy.length,
           executorBusyMs: busy,
           overload: ctx.overload,
+          ...(this.o.protectAdmitted === true ? { slackBehindMs: this.slackBehindMs(deadlineAtMs), delayBehindMs } : {}),
         });
         if (d.kind === 'reject') {
           refusal = 'admission';
@@ -230,7 +248,10 @@ export class VersionRuntime implements Flow {
         }
         // Best effort: it runs, but after every request that can still make its deadline.
         if (d.kind === 'best-effort') deadlineAtMs = Infinity;
-        else admitted = { doneAtMs: d.predictedCompletionMs - marginMs, budgetMs: deadlineAtMs - now };
+        else {
+          admitted = { doneAtMs: d.predictedCompletionMs - marginMs, budgetMs: deadlineAtMs - now, marginMs, startsAtOnce };
+          if (this.o.protectAdmitted === true) for (const f of this.sharingFlows()) f.delayAfter(deadlineAtMs, delayBehindMs);
+        }
       }
     } catch (e) {
       const err = toServingError(e);
@@ -260,6 +281,34 @@ export class VersionRuntime implements Flow {
     });
   }
 
+  slackAfterMs(deadlineAtMs: number): number {
+    let least = Infinity;
+    for (const p of this.queued) {
+      // Best-effort requests (deadline Infinity) have no promise to keep.
+      if (p.admitted === undefined || p.deadlineAtMs <= deadlineAtMs) continue;
+      least = Math.min(least, p.deadlineAtMs - p.admitted.doneAtMs - p.admitted.marginMs);
+    }
+    return least;
+  }
+
+  delayAfter(deadlineAtMs: number, delayMs: number): void {
+    for (const p of this.queued) if (p.admitted !== undefined && p.deadlineAtMs > deadlineAtMs) p.admitted.doneAtMs += delayMs;
+  }
+
+  /** The flows on this version's executors (itself included): the queues a request admitted here can overtake. */
+  private sharingFlows(): Set<Flow> {
+    const flows = new Set<Flow>();
+    for (const s of this.o.schedulers) for (const f of s.hostedFlows) flows.add(f);
+    return flows;
+  }
+
+  /** Least slack among the admitted requests on this version's executors that a request due at `deadlineAtMs` overtakes. */
+  private slackBehindMs(deadlineAtMs: number): number {
+    let least = Infinity;
+    for (const f of this.sharingFlows()) least = Math.min(least, f.slackAfterMs(deadlineAtMs));
+    return least;
+  }
+
   /** Queued work ahead of a request with this deadline on the executors it can use: every hosted version's queue, ms. */
   private queuedAheadMs(deadlineAtMs: number): number {
     let ms = 0;
@@ -273,7 +322,18 @@ export class VersionRuntime implements Flow {
    * learned margin by which admitted requests recently finished later than predicted (0 without admission control).
    */
   waitMs(nowMs: number, deadlineAtMs: number): number {
-    return startAfterMs(this.executorBusyMs(nowMs), this.queuedAheadMs(deadlineAtMs)) + this.margins.marginMs(nowMs, deadlineAtMs - nowMs);
+    return startAfterMs(this.executorBusyMs(nowMs), this.queuedAheadMs(deadlineAtMs)) + this.margins.marginMs(nowMs, deadlineAtMs - nowMs, this.startsAtOnce(deadlineAtMs));
+  }
+
+  /**
+   * Whether a request due at `deadlineAtMs` would start at once: an executor hosting this version is idle (nothing
+   * sent to it unfinished, not merely past its prediction) and no work is queued ahead of it. Its lateness is learned
+   * apart from queued requests' (AdmissionMargins): after a stall has made the queued requests' margin as large as
+   * the budget, a request that finds a free executor is still admitted on its own class's margin, so the class is
+   * not locked out until the stall's errors expire.
+   */
+  private startsAtOnce(deadlineAtMs: number): boolean {
+    return this.o.schedulers.some((s) => s.usable && s.idle) && this.queuedAheadMs(deadlineAtMs) === 0;
   }
 
   /**
@@ -509,7 +569,7 @@ export class VersionRuntime implements Flow {
       }
       const late = now - p.enqueuedAtMs;
       // Dropped because it cannot make its deadline: it would have finished at least that late against its prediction.
-      if (p.admitted !== undefined) this.margins.observe(now, p.admitted.budgetMs, p.deadlineAtMs - p.admitted.doneAtMs);
+      if (p.admitted !== undefined) this.margins.observe(now, p.admitted.budgetMs, p.deadlineAtMs - p.admitted.doneAtMs, p.admitted.startsAtOnce);
       this.finishFailure(
         p,
         new ServingError('DEADLINE_EXCEEDED', `request to model '${this.o.model}' dropped before execution: it could not finish within its deadline (waited ${late.toFixed(1)} ms)`),
@@ -586,7 +646,7 @@ export class VersionRuntime implements Flow {
       const totalNs = Number(endNs - p.startNs);
       const queueNs = Number(dispatchNs - p.startNs);
       this.avgResponseMs += RESPONSE_ALPHA * (totalNs / 1e6 - this.avgResponseMs);
-      if (p.admitted !== undefined) this.margins.observe(nowMs, p.admitted.budgetMs, nowMs - p.admitted.doneAtMs);
+      if (p.admitted !== undefined) this.margins.observe(nowMs, p.admitted.budgetMs, nowMs - p.admitted.doneAtMs, p.admitted.startsAtOnce);
       this.o.stats.recordSuccess(p.rows, totalNs, queueNs, inputNs, computeNs, outputNs, Date.now());
       this.publishDone(p.ctx, 'success', totalNs, queueNs, computeNs, undefined, Number.isFinite(p.ctx.sloMs) ? nowMs <= p.enqueuedAtMs + p.ctx.sloMs : undefined);
       this.publishQueue(-1);

@@ -37,3 +37,14 @@ test('each class keeps the single margin\'s rules: a quantile, a minimum of erro
   assert.equal(m.marginMs(0, 75), 20);
   assert.equal(m.marginMs(2000, 75), 0);
 });
+
+test('requests that start at once learn their lateness apart from queued ones', () => {
+  const m = new AdmissionMargins({ minSamples: 1 });
+  // A stall made queued requests due in 50 ms finish 50 ms late: that margin would refuse every such request.
+  for (let i = 0; i < 20; i++) m.observe(0, 50, 50);
+  assert.equal(m.marginMs(0, 50), 50);
+  assert.equal(m.marginMs(0, 50, true), 0);
+  for (let i = 0; i < 20; i++) m.observe(0, 50, 2, true);
+  assert.equal(m.marginMs(0, 50, true), 2);
+  assert.equal(m.marginMs(0, 50), 50);
+});

@@ -18,24 +18,33 @@ export function budgetClass(budgetMs: number): number {
 }
 
 export class AdmissionMargins {
-  private readonly byClass = new Map<number, AdmissionMargin>();
+  private readonly byClass = new Map<string, AdmissionMargin>();
 
   constructor(private readonly options: AdmissionMarginOptions = {}) {}
 
-  /** Margin at `nowMs` for a request whose deadline is `budgetMs` away (0 for a class with too few errors). */
-  marginMs(nowMs: number, budgetMs: number): number {
-    return this.byClass.get(budgetClass(budgetMs))?.marginMs(nowMs) ?? 0;
+  /**
+   * Margin at `nowMs` for a request whose deadline is `budgetMs` away (0 for a class with too few errors).
+   * `startsAtOnce`: the request finds an executor idle and nothing queued ahead of it. Such requests keep a margin of
+   * their own: they cannot be overtaken or held up by mispredicted queued work, so their lateness is only what their
+   * own run costs beyond its prediction (the transfer to and from the worker, a stall of the front end).
+   */
+  marginMs(nowMs: number, budgetMs: number, startsAtOnce = false): number {
+    return this.byClass.get(key(budgetMs, startsAtOnce))?.marginMs(nowMs) ?? 0;
   }
 
   /** An admitted request that had `budgetMs` at admission finished `errorMs` later (or earlier) than predicted. */
-  observe(nowMs: number, budgetMs: number, errorMs: number): void {
-    const key = budgetClass(budgetMs);
-    if (key === Infinity) return;
-    let m = this.byClass.get(key);
+  observe(nowMs: number, budgetMs: number, errorMs: number, startsAtOnce = false): void {
+    if (budgetClass(budgetMs) === Infinity) return;
+    const k = key(budgetMs, startsAtOnce);
+    let m = this.byClass.get(k);
     if (m === undefined) {
       m = new AdmissionMargin(this.options);
-      this.byClass.set(key, m);
+      this.byClass.set(k, m);
     }
     m.observe(nowMs, errorMs);
   }
+}
+
+function key(budgetMs: number, startsAtOnce: boolean): string {
+  return `${budgetClass(budgetMs)}${startsAtOnce ? '/now' : ''}`;
 }

@@ -98,3 +98,28 @@ test('with every executor busy the request waits for the first to free up and fo
   assert.equal(d.kind, 'reject');
   assert.equal(d.kind === 'reject' && d.detail, 'predicted completion 60.0 ms from now misses the deadline by 1.0 ms');
 });
+
+test('a request that would push an admitted request due later past its deadline is refused', () => {
+  // It meets its own deadline (1000 + 20 ≤ 1100), but on 2 executors it delays those behind it by 10 ms, and the
+  // tightest of them has 9 ms of slack.
+  const d = admit(input({ executors: 2, slackBehindMs: 9 }));
+  assert.equal(d.kind, 'reject');
+  assert.equal(d.kind === 'reject' && d.reason, 'overloaded');
+  assert.match(d.kind === 'reject' ? d.detail : '', /delay an admitted request due later by 10\.0 ms.*9\.0 ms of slack/);
+  assert.equal(admit(input({ executors: 2, slackBehindMs: 10 })).kind, 'admit');
+  assert.equal(admit(input({ executors: 2, slackBehindMs: Infinity })).kind, 'admit');
+});
+
+test('the delay caused to those behind can be given explicitly', () => {
+  assert.equal(admit(input({ slackBehindMs: 5, delayBehindMs: 4 })).kind, 'admit');
+  assert.equal(admit(input({ slackBehindMs: 5, delayBehindMs: 6 })).kind, 'reject');
+});
+
+test('refused to keep an admitted request in time, a request retries after the queue ahead of it, or goes best-effort', () => {
+  const busy = input({ executors: 2, backlogMs: 40, slackBehindMs: 0 });
+  const d = admit(busy);
+  assert.equal(d.kind === 'reject' && d.retryAfterMs, 20);
+  const b = admit({ ...busy, overload: 'best-effort' });
+  assert.equal(b.kind, 'best-effort');
+  assert.equal(b.kind === 'best-effort' && b.reason, 'overloaded');
+});

@@ -12,9 +12,18 @@ import { startAfterMs } from './wait-estimate.js';
  * alone for serviceMs. Without executorBusyMs every executor counts as free and the backlog spreads evenly:
  * backlogMs / executors.
  *
- *   predictedCompletionMs ≤ deadlineAtMs  → admit
+ *   predictedCompletionMs ≤ deadlineAtMs
+ *     and delayBehindMs ≤ slackBehindMs   → admit
  *   otherwise, overload 'best-effort'     → best-effort (queued without a guarantee), with the reason
  *   otherwise                             → reject with a reason and retryAfterMs
+ *
+ * The second condition keeps the promises already made. Under EDF a request overtakes every queued request due
+ * after it, and each of those then finishes later than predicted when it was admitted: by about serviceMs /
+ * executors (delayBehindMs; the caller may say otherwise), since the queue ahead of them drains on every executor.
+ * slackBehindMs is the least slack left among them (how much later than its own prediction the tightest can finish
+ * and still make its deadline). Without this check a stream of short-deadline arrivals admitted one by one, each
+ * feasible on its own, pushes a long-deadline request it overtakes past the deadline it was admitted for, and it is
+ * dropped or answered late after all (the classic schedulability test of EDF admission, against predicted times).
  *
  * Retry-After: the backlog drains at `executors` executor-ms per ms, so a retry sent r ms later with the same
  * time budget (deadlineAtMs − nowMs) fits once backlogMs/executors − r + serviceMs ≤ budget, that is
@@ -42,6 +51,13 @@ export interface AdmissionInput {
    */
   readonly executorBusyMs?: readonly number[];
   readonly overload: OverloadPolicy;
+  /**
+   * Least slack among the admitted requests this one would overtake (queued on the same executors, due later), ms:
+   * how much later than predicted the tightest of them can still finish in time. Absent or Infinity: none to keep.
+   */
+  readonly slackBehindMs?: number;
+  /** How much later this request makes each of those finish, ms (default serviceMs / executors). */
+  readonly delayBehindMs?: number;
 }
 
 /** Why a request was not admitted with a guarantee; a small closed set so metrics can label rejects by it. */
@@ -74,13 +90,22 @@ export function admit(input: AdmissionInput): AdmissionDecision {
   const busy = input.executorBusyMs ?? new Array<number>(input.executors).fill(0);
   const drainMs = startAfterMs(busy, input.backlogMs);
   const predictedCompletionMs = nowMs + drainMs + serviceMs;
-  if (predictedCompletionMs <= deadlineAtMs) return { kind: 'admit', predictedCompletionMs };
+  const slackBehindMs = input.slackBehindMs ?? Infinity;
+  const delayBehindMs = Math.max(0, input.delayBehindMs ?? serviceMs / input.executors);
+  const fits = predictedCompletionMs <= deadlineAtMs;
+  if (fits && delayBehindMs <= slackBehindMs) return { kind: 'admit', predictedCompletionMs };
 
   const budgetMs = deadlineAtMs - nowMs;
   let reason: AdmissionReason;
   let detail: string;
   let waitMs: number;
-  if (budgetMs <= 0) {
+  if (fits) {
+    // It would make it, but an admitted request it overtakes would not. That one's slack grows back only once it
+    // runs; the queue ahead of this request (drainMs) is a lower bound on when that can be.
+    reason = 'overloaded';
+    detail = `admitting it would delay an admitted request due later by ${fmt(delayBehindMs)} ms, past its deadline (${fmt(Math.max(0, slackBehindMs))} ms of slack left)`;
+    waitMs = drainMs;
+  } else if (budgetMs <= 0) {
     reason = 'deadline-passed';
     detail = `deadline passed ${fmt(-budgetMs)} ms ago`;
     waitMs = drainMs;
