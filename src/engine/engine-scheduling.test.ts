@@ -158,8 +158,9 @@ test('the fair policy does not hold arrivals back for admitted requests (its ord
   const long = engine.infer(req('long', { 'tessera.slo_ms': 135 }));
   const shorts = [1, 2, 3, 4, 5].map(() => engine.infer(req('short', { 'tessera.slo_ms': 125 })));
   const results = await Promise.allSettled([blocker, long, ...shorts]);
+  // Each short one meets its own deadline on arrival, so admission refuses none of them.
   for (const r of results.slice(2)) {
-    if (r.status === 'rejected') assert.doesNotMatch((r.reason as Error).message, /would delay an admitted request/);
+    if (r.status === 'rejected') assert.notEqual((r.reason as ServingError).code, 'RESOURCE_EXHAUSTED', (r.reason as Error).message);
   }
 });
 

@@ -51,7 +51,6 @@ interface Pending extends BatchItem {
   readonly startNs: bigint;
   /** What admission predicted when it admitted the request; undefined when it was not admitted on a prediction. */
   readonly admitted?: Admitted;
-
   attempts: number;
   resolve(res: InferResponse): void;
   reject(err: ServingError): void;
@@ -228,7 +227,8 @@ export class VersionRuntime implements Flow {
       }
       if (this.o.admission && Number.isFinite(deadlineAtMs) && this.o.cost.known) {
         const busy = this.executorBusyMs(now);
-        const startsAtOnce = this.startsAtOnce(deadlineAtMs);
+        const aheadMs = this.queuedAheadMs(deadlineAtMs);
+        const startsAtOnce = this.startsAtOnce(aheadMs);
         const marginMs = this.margins.marginMs(now, deadlineAtMs - now, startsAtOnce);
         const serviceMs = this.predictBatchMs(v.rows);
         const delayBehindMs = serviceMs / busy.length;
@@ -236,7 +236,7 @@ export class VersionRuntime implements Flow {
           nowMs: now,
           deadlineAtMs,
           serviceMs: serviceMs + marginMs,
-          backlogMs: this.queuedAheadMs(deadlineAtMs),
+          backlogMs: aheadMs,
           executors: busy.length,
           executorBusyMs: busy,
           overload: ctx.overload,
@@ -284,7 +284,7 @@ export class VersionRuntime implements Flow {
   slackAfterMs(deadlineAtMs: number): number {
     let least = Infinity;
     for (const p of this.queued) {
-      // Best-effort requests (deadline Infinity) have no promise to keep.
+      // Requests not admitted on a prediction (best effort) have no promise to keep; demoted ones have deadline Infinity.
       if (p.admitted === undefined || p.deadlineAtMs <= deadlineAtMs) continue;
       least = Math.min(least, p.deadlineAtMs - p.admitted.doneAtMs - p.admitted.marginMs);
     }
@@ -322,18 +322,19 @@ export class VersionRuntime implements Flow {
    * learned margin by which admitted requests recently finished later than predicted (0 without admission control).
    */
   waitMs(nowMs: number, deadlineAtMs: number): number {
-    return startAfterMs(this.executorBusyMs(nowMs), this.queuedAheadMs(deadlineAtMs)) + this.margins.marginMs(nowMs, deadlineAtMs - nowMs, this.startsAtOnce(deadlineAtMs));
+    const aheadMs = this.queuedAheadMs(deadlineAtMs);
+    return startAfterMs(this.executorBusyMs(nowMs), aheadMs) + this.margins.marginMs(nowMs, deadlineAtMs - nowMs, this.startsAtOnce(aheadMs));
   }
 
   /**
-   * Whether a request due at `deadlineAtMs` would start at once: an executor hosting this version is idle (nothing
-   * sent to it unfinished, not merely past its prediction) and no work is queued ahead of it. Its lateness is learned
+   * Whether a request with `aheadMs` of queued work ahead of it would start at once: an executor hosting this version
+   * is idle (nothing sent to it unfinished, not merely past its prediction) and no work is queued ahead of it. Its lateness is learned
    * apart from queued requests' (AdmissionMargins): after a stall has made the queued requests' margin as large as
    * the budget, a request that finds a free executor is still admitted on its own class's margin, so the class is
    * not locked out until the stall's errors expire.
    */
-  private startsAtOnce(deadlineAtMs: number): boolean {
-    return this.o.schedulers.some((s) => s.usable && s.idle) && this.queuedAheadMs(deadlineAtMs) === 0;
+  private startsAtOnce(aheadMs: number): boolean {
+    return aheadMs === 0 && this.o.schedulers.some((s) => s.usable && s.idle);
   }
 
   /**
