@@ -232,6 +232,8 @@ export class VersionRuntime implements Flow {
         const marginMs = this.margins.marginMs(now, deadlineAtMs - now, startsAtOnce);
         const serviceMs = this.predictBatchMs(v.rows);
         const delayBehindMs = serviceMs / busy.length;
+        // The queues a request admitted here can overtake (protectAdmitted): read for their slack, then delayed.
+        const behind = this.o.protectAdmitted === true ? this.sharingFlows() : undefined;
         const d = admit({
           nowMs: now,
           deadlineAtMs,
@@ -240,7 +242,7 @@ export class VersionRuntime implements Flow {
           executors: busy.length,
           executorBusyMs: busy,
           overload: ctx.overload,
-          ...(this.o.protectAdmitted === true ? { slackBehindMs: this.slackBehindMs(deadlineAtMs), delayBehindMs } : {}),
+          ...(behind === undefined ? {} : { slackBehindMs: leastSlackAfterMs(behind, deadlineAtMs), delayBehindMs }),
         });
         if (d.kind === 'reject') {
           refusal = 'admission';
@@ -250,7 +252,7 @@ export class VersionRuntime implements Flow {
         if (d.kind === 'best-effort') deadlineAtMs = Infinity;
         else {
           admitted = { doneAtMs: d.predictedCompletionMs - marginMs, budgetMs: deadlineAtMs - now, marginMs, startsAtOnce };
-          if (this.o.protectAdmitted === true) for (const f of this.sharingFlows()) f.delayAfter(deadlineAtMs, delayBehindMs);
+          if (behind !== undefined) for (const f of behind) f.delayAfter(deadlineAtMs, delayBehindMs);
         }
       }
     } catch (e) {
@@ -300,13 +302,6 @@ export class VersionRuntime implements Flow {
     const flows = new Set<Flow>();
     for (const s of this.o.schedulers) for (const f of s.hostedFlows) flows.add(f);
     return flows;
-  }
-
-  /** Least slack among the admitted requests on this version's executors that a request due at `deadlineAtMs` overtakes. */
-  private slackBehindMs(deadlineAtMs: number): number {
-    let least = Infinity;
-    for (const f of this.sharingFlows()) least = Math.min(least, f.slackAfterMs(deadlineAtMs));
-    return least;
   }
 
   /** Queued work ahead of a request with this deadline on the executors it can use: every hosted version's queue, ms. */
@@ -730,4 +725,11 @@ export class VersionRuntime implements Flow {
     if (this.watchdog !== undefined) clearInterval(this.watchdog);
     if (this.expiryTimer !== undefined) clearTimeout(this.expiryTimer);
   }
+}
+
+/** Least slack among the admitted requests in `flows` that a request due at `deadlineAtMs` overtakes. */
+function leastSlackAfterMs(flows: Iterable<Flow>, deadlineAtMs: number): number {
+  let least = Infinity;
+  for (const f of flows) least = Math.min(least, f.slackAfterMs(deadlineAtMs));
+  return least;
 }
