@@ -75,11 +75,14 @@ const SEED = 7;
 const SEGMENT_TIMEOUT_MS = 120_000;
 
 /**
- * `tessera serve` arguments that select a mode's policy (the others run the default policy). The fair mode keeps one
- * unit in the worker, as the arbiter model assumes (each unit chosen when the worker frees up).
+ * `tessera serve` arguments that select a mode's policy (fcfs runs the default policy). The fair mode keeps one unit
+ * in the worker, as the arbiter model assumes (each unit chosen when the worker frees up). fcfs-batching runs the
+ * Triton-style dynamic batcher the batch-service model assumes (every queued row up to the max batch); the default
+ * policy's deadline-aware batcher leaves out rows that save nothing per row (on one CPU thread, nearly all).
  */
 function modeServeArgs(mode: ServerMode): string[] {
-  return mode === 'fair' ? ['--policy', 'fair', '--segment-quantum-ms', String(FAIR_QUANTUM_MS), '--max-batches-in-flight', '1'] : [];
+  if (mode === 'fair') return ['--policy', 'fair', '--segment-quantum-ms', String(FAIR_QUANTUM_MS), '--max-batches-in-flight', '1'];
+  return mode === 'fcfs-batching' ? ['--policy', 'triton'] : [];
 }
 
 /** Fair mode: the server cuts each model into segments from its profile once loaded, in the background; waits for its decisions. */

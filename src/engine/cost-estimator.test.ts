@@ -71,3 +71,14 @@ test('without a profile: a line through recent observations, and nothing feeds t
   near(est.predictMs(4), 42, 1e-9);
   assert.equal(shared.factor, 1);
 });
+
+test('knowsGrowth: a profile, or runs of more than one batch size', () => {
+  const e = new CostEstimator(1);
+  assert.equal(e.knowsGrowth, false);
+  e.observe(1, 5);
+  e.observe(1, 6);
+  assert.equal(e.knowsGrowth, false, 'only batches of one seen: cost per row cannot be told from a fixed cost');
+  e.observe(4, 20);
+  assert.equal(e.knowsGrowth, true);
+  assert.equal(estimator(5).knowsGrowth, true);
+});

@@ -45,6 +45,11 @@ export class CostEstimator {
     return this.fit !== undefined || this.rows.length > 0;
   }
 
+  /** Whether predictions know how cost grows with rows: a profile, or recent runs of more than one batch size. */
+  get knowsGrowth(): boolean {
+    return this.fit !== undefined || this.rows.some((r) => r !== this.rows[0]);
+  }
+
   setProfile(fit: LatencyFit): void {
     this.fit = fit;
   }

@@ -37,7 +37,7 @@ import { CostEstimator } from './cost-estimator.js';
 import { SharedSlowdown } from './shared-slowdown.js';
 import type { EngineApi, ModelProfileAnswer, TaskInferOptions } from './engine-api.js';
 import type { ExecutorPool } from './executor-pool.js';
-import { ExecutorScheduler } from './executor-scheduler.js';
+import { ExecutorScheduler, ReservationGroup } from './executor-scheduler.js';
 import { ModelStats } from './model-stats.js';
 import { type ModelSignature, modelSignature } from './model-signature.js';
 import { type InferContext, contextFromParameters, defaultContext, minAccuracyFromParameters } from './request-context.js';
@@ -144,6 +144,8 @@ export class Engine implements EngineApi {
   private draining = false;
   private modelCount = 0;
   private readonly schedulers = new Map<string, ExecutorScheduler>();
+  /** The executors' reservation for short work (policies that keep one: tessera). */
+  private readonly reservation: ReservationGroup | undefined;
   readonly policy: SchedulingPolicy;
   private readonly router: VariantRouter;
   private profilePoll: NodeJS.Timeout | undefined;
@@ -152,6 +154,7 @@ export class Engine implements EngineApi {
     this.lifecycle = new ModelLifecycle(o.clock);
     this.policy = o.policy ?? schedulingPolicy('tessera');
     this.router = createVariantRouter(this.policy.router);
+    this.reservation = this.policy.reserveForShortWork ? new ReservationGroup() : undefined;
     o.pool.onChange((change) => {
       this.schedulers.get(change.id)?.changed(change.kind === 'up');
       for (const versions of this.loaded.values()) {
@@ -178,6 +181,7 @@ export class Engine implements EngineApi {
         // and 40 ms with 1; with 2 threads on 2 cores 2 units lost 30% (threads of the queued session spin against the
         // running one), so there 1 unit was better.
         maxUnitsInFlight: this.o.defaults.maxBatchesInFlight,
+        ...(this.reservation === undefined ? {} : { reservation: this.reservation }),
         // Segments of a ~2 ms quantum are shorter than the front end's reaction to a reply: with two in the worker it
         // still idled. So the fair arbiter keeps several quanta of predicted work ahead in the worker (unless told to
         // keep a single unit), and sends every unit with its rank in the arbiter's order, so the worker runs the units
@@ -693,7 +697,7 @@ export class Engine implements EngineApi {
     if (this.policy.batching === 'deadline') {
       // Deadline-aware batching replaces the delay knob: the largest batch that still meets the earliest deadline.
       // Models that do not batch get the same EDF queue with batches of one.
-      return new DeadlineBatcher<PendingRequest>({ maxBatchSize: Math.max(1, maxBatchSize), predictBatchMs: (rows) => cost.predictMs(rows) });
+      return new DeadlineBatcher<PendingRequest>({ maxBatchSize: Math.max(1, maxBatchSize), predictBatchMs: (rows) => cost.predictMs(rows), knowsBatchGain: () => cost.knowsGrowth });
     }
     if (maxBatchSize <= 0 || this.policy.batching === 'single') return new SingleBatcher();
     if (config.dynamicBatching !== undefined) {

@@ -7,7 +7,7 @@ import { type Executor, type RunRank, ranksBefore } from '../executor/executor.j
 import { flowView } from '../scheduler/flow-selector.case.js';
 import type { FlowView } from '../scheduler/flow-selector.js';
 import { WfqSelector } from '../scheduler/selectors/index.js';
-import { ExecutorScheduler, type Flow, type TakeResult } from './executor-scheduler.js';
+import { ExecutorScheduler, type Flow, ReservationGroup, type TakeResult } from './executor-scheduler.js';
 
 /** A flow with `units` units of `costMs` (default 1 ms); each runs until the test finishes it. */
 class StubFlow implements Flow {
@@ -18,9 +18,11 @@ class StubFlow implements Flow {
     readonly key: string,
     public units: number,
     private readonly costMs = 1,
+    /** The requests' time budget (Infinity: no deadlines); the head is due this long after time 0. */
+    private readonly budget = Infinity,
   ) {}
   view(): FlowView | undefined {
-    return this.units > 0 ? flowView(this.key, { nextCostMs: this.costMs }) : undefined;
+    return this.units > 0 ? flowView(this.key, { nextCostMs: this.costMs, headDeadlineAtMs: this.budget }) : undefined;
   }
   take(): TakeResult {
     if (this.units === 0) return { kind: 'none' };
@@ -43,17 +45,21 @@ class StubFlow implements Flow {
     return Infinity;
   }
   delayAfter(): void {}
+  budgetMs(): number {
+    return this.budget;
+  }
 }
 
-function scheduler(maxUnitsInFlight: number, queueAheadMs?: number, clock = new ManualClock(), rankUnits = false): ExecutorScheduler {
+function scheduler(maxUnitsInFlight: number, queueAheadMs?: number, clock = new ManualClock(), rankUnits = false, reservation?: ReservationGroup, id = 'e0'): ExecutorScheduler {
   return new ExecutorScheduler({
-    executor: { id: 'e0' } as Executor,
+    executor: { id } as Executor,
     selector: new WfqSelector(),
     clock,
     isAvailable: () => true,
     maxUnitsInFlight,
     ...(queueAheadMs === undefined ? {} : { queueAheadMs }),
     rankUnits,
+    ...(reservation === undefined ? {} : { reservation }),
   });
 }
 
@@ -107,6 +113,70 @@ test('with one unit in flight the next is chosen when the executor frees, by the
   assert.equal(b.running.length, 1);
   assert.equal(a.running.length, 0);
   assert.equal(s.remainingBusyMs(0), 1);
+});
+
+test('reservation: a long unit of a loose flow waits while it would leave no executor free of long work', async () => {
+  const clock = new ManualClock();
+  const group = new ReservationGroup();
+  const [e0, e1] = [scheduler(1, undefined, clock, false, group, 'e0'), scheduler(1, undefined, clock, false, group, 'e1')];
+  // archive: 40 ms runs, due 250 ms after arrival; photos: 5 ms runs, due in 50. Both executors host both.
+  const archive = new StubFlow('archive', 3, 40, 250);
+  const photos = new StubFlow('photos', 0, 5, 50);
+  for (const e of [e0, e1]) {
+    e.add(archive);
+    e.add(photos);
+  }
+  e0.pump();
+  assert.equal(archive.running.length, 1, 'e1 is free: e0 takes an archive run');
+  e1.pump();
+  assert.equal(archive.running.length, 1, 'e0 is busy with a long run: e1 keeps itself free for photos');
+  photos.units = 1;
+  e1.pump();
+  assert.equal(photos.running.length, 1, 'a photos request that arrives finds e1 free');
+  photos.running.shift()?.();
+  await settle();
+  assert.equal(archive.running.length, 1, 'e1 is free again, and still keeps itself free');
+  // e0 finishes: the group wakes e1, which may now take the next archive run (e0 is free of long work).
+  clock.advance(40);
+  archive.running.shift()?.();
+  await settle();
+  assert.equal(archive.running.length, 1);
+  assert.equal(archive.units, 1, 'one of the two executors took the second run, the other keeps free');
+  // The manual clock stands still: stop the wake-up timers of the deferred run.
+  e0.close();
+  e1.close();
+});
+
+test('reservation: a deferred unit runs at its latest start, and nothing waits without a tight flow next to it', async () => {
+  const clock = new ManualClock();
+  const group = new ReservationGroup();
+  const [e0, e1] = [scheduler(1, undefined, clock, false, group, 'e0'), scheduler(1, undefined, clock, false, group, 'e1')];
+  const archive = new StubFlow('archive', 2, 40, 250);
+  const photos = new StubFlow('photos', 0, 5, 50);
+  for (const e of [e0, e1]) {
+    e.add(archive);
+    e.add(photos);
+  }
+  e0.pump();
+  e1.pump();
+  assert.equal(archive.running.length, 1);
+  // Due at 250, 40 ms runs: the latest start is 250 − 2 × 40 = 170. e1's wake-up timer fires then.
+  clock.advance(170);
+  e1.pump();
+  assert.equal(archive.running.length, 2, 'at its latest start it runs although e0 is still busy');
+
+  const g2 = new ReservationGroup();
+  const [f0, f1] = [scheduler(1, undefined, clock, false, g2, 'f0'), scheduler(1, undefined, clock, false, g2, 'f1')];
+  const alone = new StubFlow('alone', 2, 40, 250);
+  const noDeadline = new StubFlow('batch', 0, 5);
+  for (const e of [f0, f1]) {
+    e.add(alone);
+    e.add(noDeadline);
+  }
+  f0.pump();
+  f1.pump();
+  assert.equal(alone.running.length, 2, 'the model next to it has no deadline: both executors run long units');
+  for (const e of [e0, e1, f0, f1]) e.close();
 });
 
 test('othersWorkedSince says whether another flow received work in the window', () => {

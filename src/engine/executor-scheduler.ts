@@ -3,6 +3,7 @@
 import type { Clock } from '../core/clock.js';
 import { type Executor, type RunOptions, ranksBefore } from '../executor/executor.js';
 import type { FlowSelector, FlowView, UnitRank } from '../scheduler/flow-selector.js';
+import { deferUntilMs } from '../scheduler/reservation.js';
 
 /** A unit of work a flow hands to the executor: a batch, or one segment of a segmented job. */
 export interface WorkUnit {
@@ -29,6 +30,23 @@ export interface Flow {
   slackAfterMs(deadlineAtMs: number): number;
   /** A request due at `deadlineAtMs` was admitted ahead of the queued ones due later: each finishes `delayMs` later. */
   delayAfter(deadlineAtMs: number, delayMs: number): void;
+  /** The flow's recent tightest time budget (deadline − arrival), ms; Infinity when its requests have no deadline. */
+  budgetMs(nowMs: number): number;
+}
+
+/**
+ * Executors that keep one of them free of long work for tight flows (src/scheduler/reservation.ts). Each scheduler
+ * of the group looks at the others before it starts a long unit of a loose flow, and a scheduler that deferred one
+ * is pumped again when a unit finishes anywhere in the group.
+ */
+export class ReservationGroup {
+  readonly members = new Set<ExecutorScheduler>();
+  readonly deferring = new Set<ExecutorScheduler>();
+
+  /** A unit finished on `from`: the schedulers that deferred work look again. */
+  finished(from: ExecutorScheduler): void {
+    for (const s of [...this.deferring]) if (s !== from) s.pump();
+  }
 }
 
 export interface ExecutorSchedulerOptions {
@@ -54,6 +72,8 @@ export interface ExecutorSchedulerOptions {
    * another from waiting behind it (default false: units run in the order sent).
    */
   readonly rankUnits?: boolean;
+  /** Keep an executor of this group free of long work for tight flows (default: none, every unit runs when chosen). */
+  readonly reservation?: ReservationGroup;
   /** Called after each switch between flows with the time since the previous switch, ms. */
   readonly onSwitch?: (fromFlow: string | undefined, toFlow: string, intervalMs: number) => void;
 }
@@ -79,7 +99,9 @@ export class ExecutorScheduler {
   /** Ranks of the units sent and not yet finished (rankUnits). */
   private readonly inFlightRanks = new Set<UnitRank>();
 
-  constructor(private readonly o: ExecutorSchedulerOptions) {}
+  constructor(private readonly o: ExecutorSchedulerOptions) {
+    o.reservation?.members.add(this);
+  }
 
   get executor(): Executor {
     return this.o.executor;
@@ -105,6 +127,21 @@ export class ExecutorScheduler {
   remainingBusyMs(nowMs: number): number {
     if (this.inFlight === 0) return 0;
     return Math.max(0, this.inFlightCostMs - (nowMs - this.busySinceMs));
+  }
+
+  /** Whether this executor serves the flow `key`. */
+  hosts(key: string): boolean {
+    return this.flows.has(key);
+  }
+
+  /**
+   * Like remainingBusyMs, but Infinity while units run past their prediction: how long they still take is unknown
+   * (the reservation for short work then waits for them to finish rather than read them as done).
+   */
+  private remainingOrOverdueMs(nowMs: number): number {
+    if (this.inFlight === 0) return 0;
+    const left = this.inFlightCostMs - (nowMs - this.busySinceMs);
+    return left > 0 ? left : Infinity;
   }
 
   /** Every flow this executor serves. */
@@ -169,6 +206,7 @@ export class ExecutorScheduler {
         // Every backlogged flow is offered to the selector, a lone one too: its virtual time follows the offers.
         const order = this.o.selector.order(views, now);
         let started = false;
+        let deferred = false;
         let waitUntil = Infinity;
         for (const key of order) {
           const flow = this.flows.get(key);
@@ -176,6 +214,12 @@ export class ExecutorScheduler {
           const view = views.find((v) => v.flow === key) as FlowView;
           // Without room, only a unit that would run ahead of one waiting in the executor is worth sending now.
           if (!room && !this.jumpsWaiting(this.rankOf(view, view.nextCostMs))) break;
+          const deferUntil = this.deferral(flow, view, now);
+          if (deferUntil !== undefined) {
+            deferred = true;
+            waitUntil = Math.min(waitUntil, deferUntil);
+            continue;
+          }
           const r = flow.take(now, this);
           if (r.kind === 'wait') waitUntil = Math.min(waitUntil, r.untilMs);
           if (r.kind !== 'unit') continue;
@@ -185,6 +229,8 @@ export class ExecutorScheduler {
           started = true;
           break;
         }
+        if (deferred && !started) this.o.reservation?.deferring.add(this);
+        else this.o.reservation?.deferring.delete(this);
         if (!started) {
           if (waitUntil < Infinity) this.scheduleWake(waitUntil, now);
           break;
@@ -193,6 +239,29 @@ export class ExecutorScheduler {
     } finally {
       this.pumping = false;
     }
+  }
+
+  /**
+   * Until when the unit `flow` would run next waits for another executor to be free of long work, ms; undefined to run
+   * it now (no reservation group, a segmented job in progress, or the rule lets it go: src/scheduler/reservation.ts).
+   */
+  private deferral(flow: Flow, view: FlowView, nowMs: number): number | undefined {
+    const group = this.o.reservation;
+    if (group === undefined || view.inProgress) return undefined;
+    let tightKey: string | undefined;
+    let tightBudgetMs = Infinity;
+    for (const f of this.flows.values()) {
+      if (f === flow) continue;
+      const b = f.budgetMs(nowMs);
+      if (b < tightBudgetMs) {
+        tightBudgetMs = b;
+        tightKey = f.key;
+      }
+    }
+    if (tightKey === undefined) return undefined;
+    const othersRemainingMs: number[] = [];
+    for (const s of group.members) if (s !== this && s.usable && s.hosts(tightKey)) othersRemainingMs.push(s.remainingOrOverdueMs(nowMs));
+    return deferUntilMs({ costMs: view.nextCostMs, ownBudgetMs: flow.budgetMs(nowMs), tightBudgetMs }, nowMs, view.headDeadlineAtMs, othersRemainingMs);
   }
 
   /** Whether another unit may be sent now: under the unit count, or short of the queue-ahead budget. */
@@ -240,6 +309,7 @@ export class ExecutorScheduler {
       if (this.inFlight === 0) this.inFlightCostMs = 0;
       else this.busySinceMs = this.o.clock.nowMs();
       this.pump();
+      this.o.reservation?.finished(this);
     });
   }
 
@@ -260,5 +330,7 @@ export class ExecutorScheduler {
   close(): void {
     if (this.wakeTimer !== undefined) clearTimeout(this.wakeTimer);
     this.wakeTimer = undefined;
+    this.o.reservation?.members.delete(this);
+    this.o.reservation?.deferring.delete(this);
   }
 }

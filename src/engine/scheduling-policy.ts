@@ -15,21 +15,23 @@ export interface SchedulingPolicy {
   readonly admission: boolean;
   /** Variant choice for app/task requests (src/router). */
   readonly router: 'tessera' | 'infaas' | 'fixed';
+  /** Keep an executor free of long runs of loose-deadline models for tight ones (src/scheduler/reservation.ts). */
+  readonly reserveForShortWork: boolean;
 }
 
 const PRESETS: Record<PolicyName, SchedulingPolicy> = {
   // EDF across models, deadline-aware batching, admission control and deadline drops, least-cost variant.
-  tessera: { name: 'tessera', selector: 'edf', batching: 'deadline', admission: true, router: 'tessera' },
+  tessera: { name: 'tessera', selector: 'edf', batching: 'deadline', admission: true, router: 'tessera', reserveForShortWork: true },
   // Tessera with the weighted-fair device arbiter instead of EDF (tenant/app shares of device time).
-  fair: { name: 'fair', selector: 'wfq', batching: 'deadline', admission: true, router: 'tessera' },
+  fair: { name: 'fair', selector: 'wfq', batching: 'deadline', admission: true, router: 'tessera', reserveForShortWork: false },
   // Baseline: first come first served, no batching, no admission; the most accurate variant.
-  fifo: { name: 'fifo', selector: 'fifo', batching: 'single', admission: false, router: 'fixed' },
+  fifo: { name: 'fifo', selector: 'fifo', batching: 'single', admission: false, router: 'fixed', reserveForShortWork: false },
   // Baseline: Triton-style fixed-delay dynamic batching, FIFO between models, no admission.
-  triton: { name: 'triton', selector: 'fifo', batching: 'dynamic', admission: false, router: 'fixed' },
+  triton: { name: 'triton', selector: 'fifo', batching: 'dynamic', admission: false, router: 'fixed', reserveForShortWork: false },
   // Baseline: INFaaS variant selection with dynamic batching, FIFO between models.
-  infaas: { name: 'infaas', selector: 'fifo', batching: 'dynamic', admission: false, router: 'infaas' },
+  infaas: { name: 'infaas', selector: 'fifo', batching: 'dynamic', admission: false, router: 'infaas', reserveForShortWork: false },
   // Baseline: ROMA's dispatch heuristic (largest response-time excess over the SLA first), dynamic batching.
-  roma: { name: 'roma', selector: 'roma', batching: 'dynamic', admission: false, router: 'fixed' },
+  roma: { name: 'roma', selector: 'roma', batching: 'dynamic', admission: false, router: 'fixed', reserveForShortWork: false },
 };
 
 export function schedulingPolicy(name: string): SchedulingPolicy {

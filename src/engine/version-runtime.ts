@@ -8,6 +8,7 @@ import type { Tensor } from '../core/tensor.js';
 import { type RunOptions, supportsSegments } from '../executor/executor.js';
 import { admit } from '../scheduler/admission.js';
 import { AdmissionMargins } from '../scheduler/admission-margins.js';
+import { RecentLeast } from '../scheduler/reservation.js';
 import { startAfterMs } from '../scheduler/wait-estimate.js';
 import type { BatchItem, Batcher } from '../scheduler/batcher.js';
 import type { FlowView } from '../scheduler/flow-selector.js';
@@ -81,6 +82,8 @@ export interface SegmentPlan {
 
 /** How recently another model must have had work on an executor for a preemptible job to run in segments, ms. */
 const SHARED_WINDOW_MS = 1000;
+/** A flow's time budget for the reservation for short work is the least among requests of the last 5-10 s. */
+const BUDGET_WINDOW_MS = 5000;
 
 /** A batch moving through the segments on one executor. */
 interface SegmentJob {
@@ -155,6 +158,8 @@ export class VersionRuntime implements Flow {
   /** The segmented job in progress on each executor (by scheduler id). */
   private readonly jobs = new Map<string, SegmentJob>();
   private jobSeq = 0;
+  /** The tightest time budget among recent requests (the executors' reservation for short work reads it). */
+  private readonly budgets = new RecentLeast(BUDGET_WINDOW_MS);
 
   constructor(private readonly o: VersionRuntimeOptions) {
     this.key = o.key;
@@ -217,6 +222,7 @@ export class VersionRuntime implements Flow {
     const now = this.o.clock.nowMs();
     /** Label of the refusal for metrics, set before each throw below. */
     let refusal = 'invalid';
+    if (Number.isFinite(deadlineAtMs)) this.budgets.observe(now, deadlineAtMs - now);
     try {
       v = validateRequest(req, this.o.inputs, this.o.outputs, this.o.maxBatchSize);
       if (this.o.batcher.size >= this.o.maxQueueLength) {
@@ -291,6 +297,10 @@ export class VersionRuntime implements Flow {
       least = Math.min(least, p.deadlineAtMs - p.admitted.doneAtMs - p.admitted.marginMs);
     }
     return least;
+  }
+
+  budgetMs(nowMs: number): number {
+    return this.budgets.value(nowMs);
   }
 
   delayAfter(deadlineAtMs: number, delayMs: number): void {
@@ -395,7 +405,8 @@ export class VersionRuntime implements Flow {
       return this.viewOf(job.items, nowMs, job.batchCostMs * this.fraction(job.next), true);
     }
     if (this.o.batcher.size === 0) return undefined;
-    const rows = Math.min(Math.max(1, this.o.maxBatchSize), this.queued.size);
+    // The batch the batcher would run now; without that, the largest the queue allows.
+    const rows = this.o.batcher.peekRows?.(nowMs) ?? Math.min(Math.max(1, this.o.maxBatchSize), this.queued.size);
     return this.viewOf(this.queued, nowMs, this.predictBatchMs(rows) * (this.useSegments(scheduler, nowMs) ? this.fraction(0) : 1), false);
   }
 

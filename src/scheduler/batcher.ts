@@ -18,6 +18,12 @@ export interface Batcher<T extends BatchItem> {
   enqueue(item: T): void;
   /** Called when an instance is free to run: the batch to run now, or when to ask again. */
   next(nowMs: number): BatchDecision<T>;
+  /**
+   * Optional: the rows of the batch next(nowMs) would run now, without taking it (0 when empty). Selectors and the
+   * executors' reservation read the cost of the unit a flow would run next from it; without it they assume the
+   * largest batch the queue allows.
+   */
+  peekRows?(nowMs: number): number;
   /** Removes and returns the items matching `pred` (cancelled or expired requests). */
   remove(pred: (item: T) => boolean): T[];
   readonly size: number;

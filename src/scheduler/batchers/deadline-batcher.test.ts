@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { BatchDecision, Batcher } from '../batcher.js';
 import { type Item, runBatcherContract } from '../batcher.case.js';
-import { type DeadlineItem, DeadlineBatcher } from './deadline-batcher.js';
+import { BATCH_GAIN_TOLERANCE, type DeadlineItem, DeadlineBatcher } from './deadline-batcher.js';
 
 interface Req extends DeadlineItem {
   readonly id: number;
@@ -78,6 +78,46 @@ test('DeadlineBatcher grows the batch as slack grows, up to the max batch size i
   assert.deepEqual(ids(tight.next(0)), [0]);
   // Rows: 1 + 2 + 1 = 4 reaches the max.
   assert.deepEqual(ids(loose.next(0)), [0, 1, 2]);
+});
+
+test('DeadlineBatcher adds no rows that save nothing per row: they stay queued, in order, for the next batch', () => {
+  // 0.5 ms fixed + 5 ms per row: a batch of 4 costs 5.125 ms a row, one row alone 5.5 ms (7% more): no batch pays.
+  const proportional = new DeadlineBatcher<Req>({ maxBatchSize: 8, predictBatchMs: (r) => 0.5 + 5 * r });
+  // 3 ms fixed + 5 ms per row: 8, 6.5, 6.0 and 5.75 ms a row for 1-4 rows; three are within 10% of four (4%), two not (13%).
+  const fixed = new DeadlineBatcher<Req>({ maxBatchSize: 8, predictBatchMs: (r) => 3 + 5 * r });
+  for (let i = 0; i < 4; i++) {
+    proportional.enqueue(req(i, 1000));
+    fixed.enqueue(req(i, 1000));
+  }
+  assert.deepEqual(drain(proportional), [[0], [1], [2], [3]]);
+  assert.deepEqual(ids(fixed.next(0)), [0, 1, 2]);
+  assert.deepEqual(ids(fixed.next(0)), [3]);
+});
+
+test('DeadlineBatcher runs every feasible row while the cost model does not yet know how cost grows with rows', () => {
+  let known = false;
+  const b = new DeadlineBatcher<Req>({ maxBatchSize: 3, predictBatchMs: (r) => 5 * r, knowsBatchGain: () => known });
+  for (let i = 0; i < 6; i++) b.enqueue(req(i, 1000));
+  assert.deepEqual(ids(b.next(0)), [0, 1, 2]);
+  known = true;
+  assert.deepEqual(ids(b.next(0)), [3]);
+});
+
+test('DeadlineBatcher peekRows gives the rows next() runs and leaves the queue as it was', () => {
+  const b = new DeadlineBatcher<Req>({ maxBatchSize: 8, predictBatchMs: (r) => 3 + 5 * r });
+  assert.equal(b.peekRows(0), 0);
+  b.enqueue(req(0, 1000, { rows: 2 }));
+  b.enqueue(req(1, 1000, { rows: 2 }));
+  b.enqueue(req(2, 30));
+  b.enqueue(req(3, 1000, { shapeKey: 'other' }));
+  // Head: request 2 (due at 30). With 0 and 1 the batch takes 28 ms and still fits, but a row alone costs 8, 3 rows
+  // 6 and 5 rows 5.6 ms a row: 3 rows are within 10% of 5, so 2 and 0 run and 1 waits.
+  assert.equal(b.peekRows(0), 3);
+  assert.equal(b.peekRows(0), 3);
+  assert.equal(b.size, 4);
+  assert.deepEqual(ids(b.next(0)), [2, 0]);
+  assert.equal(b.peekRows(0), 2);
+  assert.deepEqual(drain(b), [[1], [3]]);
 });
 
 test('DeadlineBatcher runs the head alone even when it will miss its deadline', () => {
@@ -213,6 +253,14 @@ class ReferenceBatcher {
       taken.push(x);
       rows = withRows;
     }
+    // Then the shortest prefix whose cost per row is within the tolerance of the whole one's.
+    const perRow = (n: number): number => {
+      const r = taken.slice(0, n).reduce((a, x) => a + x.r.rows, 0);
+      return this.predict(r) / r;
+    };
+    let n = 1;
+    while (n < taken.length && perRow(n) > (1 + BATCH_GAIN_TOLERANCE) * perRow(taken.length)) n++;
+    taken.length = n;
     this.q = this.q.filter((x) => !taken.includes(x));
     return taken.map((x) => x.r.id);
   }

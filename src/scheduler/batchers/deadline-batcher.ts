@@ -15,7 +15,19 @@ export interface DeadlineBatcherOptions {
   readonly maxBatchSize: number;
   /** Predicted (profiled) time to run a batch of `rows` rows, ms. Assumed non-decreasing in rows. */
   readonly predictBatchMs: (rows: number) => number;
+  /**
+   * Whether predictBatchMs knows how cost grows with rows (a profile, or runs of more than one batch size); until it
+   * does, every feasible row runs, so that batches of several sizes get run and learned (default: always).
+   */
+  readonly knowsBatchGain?: () => boolean;
 }
+
+/**
+ * A batch is cut back to the fewest rows whose predicted cost per row is within this fraction of the whole feasible
+ * batch's: rows that save less than that per row would only hold the executor longer (on one CPU thread a batch of 8
+ * costs about 8 batches of 1) while the other executors and the other models' requests wait.
+ */
+export const BATCH_GAIN_TOLERANCE = 0.1;
 
 /** Dead entries tolerated in a heap before it is compacted; a named floor so small queues never compact. */
 const COMPACT_MIN_DEAD = 64;
@@ -59,6 +71,7 @@ function expiryLess<T>(a: Entry<T>, b: Entry<T>): boolean {
 export class DeadlineBatcher<T extends DeadlineItem> implements Batcher<T> {
   private readonly maxBatchSize: number;
   private readonly predictBatchMs: (rows: number) => number;
+  private readonly knowsBatchGain: () => boolean;
   private readonly byShape = new Map<string, MinHeap<Entry<T>>>();
   private readonly expiry = new MinHeap<Entry<T>>(expiryLess);
   private liveCount = 0;
@@ -69,6 +82,7 @@ export class DeadlineBatcher<T extends DeadlineItem> implements Batcher<T> {
   constructor(options: DeadlineBatcherOptions) {
     this.maxBatchSize = Math.max(1, options.maxBatchSize);
     this.predictBatchMs = options.predictBatchMs;
+    this.knowsBatchGain = options.knowsBatchGain ?? (() => true);
   }
 
   get size(): number {
@@ -91,15 +105,38 @@ export class DeadlineBatcher<T extends DeadlineItem> implements Batcher<T> {
 
   /**
    * The head (EDF) runs now with the longest EDF-ordered run of same-shape requests behind it that keeps
-   * rows ≤ maxBatchSize and `nowMs + predictBatchMs(rows) ≤ head deadline`. The head runs even if it alone
-   * would miss (admission and expire() deal with misses). Never 'wait': a free executor is not left idle.
+   * rows ≤ maxBatchSize and `nowMs + predictBatchMs(rows) ≤ head deadline`, cut back to the shortest such run whose
+   * predicted cost per row is within BATCH_GAIN_TOLERANCE of the longest one's (the rest stay queued, in order). The
+   * head runs even if it alone would miss (admission and expire() deal with misses). Never 'wait': a free executor
+   * is not left idle.
    */
   next(nowMs: number): BatchDecision<T> {
+    const p = this.prefix(nowMs);
+    if (p === undefined) return { kind: 'empty' };
+    for (const e of p.entries) this.take(e);
+    if (p.heap.size === 0) this.byShape.delete(p.shapeKey);
+    this.compactIfSparse();
+    return { kind: 'run', items: p.entries.map((e) => e.item) };
+  }
+
+  /** The rows next(nowMs) would run, without taking them (0 when empty). */
+  peekRows(nowMs: number): number {
+    const p = this.prefix(nowMs);
+    if (p === undefined) return 0;
+    for (const e of p.entries) p.heap.push(e);
+    return p.rows;
+  }
+
+  /**
+   * Pops the next batch off its shape heap: the head's feasible EDF prefix, less what `paying` cuts off, which goes
+   * back (same keys, so the same order).
+   */
+  private prefix(nowMs: number): { heap: MinHeap<Entry<T>>; shapeKey: string; entries: Entry<T>[]; rows: number } | undefined {
     const heap = this.headHeap();
     const head = heap?.pop();
-    if (heap === undefined || head === undefined) return { kind: 'empty' };
-    this.take(head);
-    const items: T[] = [head.item];
+    if (heap === undefined || head === undefined) return undefined;
+    const entries: Entry<T>[] = [head];
+    const rowsAt: number[] = [head.item.rows];
     let rows = head.item.rows;
     while (rows < this.maxBatchSize) {
       const e = this.cleanTop(heap);
@@ -108,13 +145,28 @@ export class DeadlineBatcher<T extends DeadlineItem> implements Batcher<T> {
       // Stop at the first request that does not fit, so the batch is an EDF prefix (never jumps the queue).
       if (withRows > this.maxBatchSize || nowMs + this.predictBatchMs(withRows) > head.deadlineAtMs) break;
       heap.pop();
-      this.take(e);
-      items.push(e.item);
+      entries.push(e);
       rows = withRows;
+      rowsAt.push(rows);
     }
-    if (heap.size === 0) this.byShape.delete(head.item.shapeKey);
-    this.compactIfSparse();
-    return { kind: 'run', items };
+    const run = this.paying(rowsAt);
+    for (let i = entries.length - 1; i >= run; i--) heap.push(entries[i] as Entry<T>);
+    entries.length = run;
+    return { heap, shapeKey: head.item.shapeKey, entries, rows: rowsAt[run - 1] as number };
+  }
+
+  /** How many of the prefix's requests to run: the fewest whose cost per row is within tolerance of all of them. */
+  private paying(rowsAt: readonly number[]): number {
+    const all = rowsAt[rowsAt.length - 1] as number;
+    const allMs = this.predictBatchMs(all);
+    // Nothing known yet of how cost grows with rows: nothing to weigh, the whole prefix runs.
+    if (!(allMs > 0) || !this.knowsBatchGain()) return rowsAt.length;
+    const bound = (1 + BATCH_GAIN_TOLERANCE) * (allMs / all);
+    for (let i = 0; i < rowsAt.length - 1; i++) {
+      const r = rowsAt[i] as number;
+      if (this.predictBatchMs(r) / r <= bound) return i + 1;
+    }
+    return rowsAt.length;
   }
 
   /** Removes and returns, in EDF order, the items matching `pred`. O(n). */
