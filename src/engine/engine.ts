@@ -695,8 +695,8 @@ export class Engine implements EngineApi {
 
   private makeBatcher(config: ModelConfig, maxBatchSize: number, cost: CostEstimator): Batcher<PendingRequest> {
     if (this.policy.batching === 'deadline') {
-      // Deadline-aware batching replaces the delay knob: the largest batch that still meets the earliest deadline.
-      // Models that do not batch get the same EDF queue with batches of one.
+      // Deadline-aware batching replaces the delay knob: the largest batch that still meets the earliest deadline, less
+      // the rows that save nothing per row. Models that do not batch get the same EDF queue with batches of one.
       return new DeadlineBatcher<PendingRequest>({ maxBatchSize: Math.max(1, maxBatchSize), predictBatchMs: (rows) => cost.predictMs(rows), knowsBatchGain: () => cost.knowsGrowth });
     }
     if (maxBatchSize <= 0 || this.policy.batching === 'single') return new SingleBatcher();
