@@ -230,7 +230,7 @@ export function buildValidationReport(input: ReportInput): ValidationReport {
     calibrated
       ? 'Analytic = the mode\'s predictor on the calibrated occupancy curve (fit × scale, profile batch-1 scv), plus the delay stage (means and variances add; p95 from the gamma of the sum). Simulator = the same queueing (the server\'s batchers) on the profile\'s points × scale, plus the delay drawn per request (gamma).'
       : 'The analytic predictors use the profile\'s fit (fitted on per-cell p50) and batch-1 scv, the simulator the measured per-batch means and spread.',
-    'fcfs = batching off (each request runs alone); fcfs-batching = the triton policy's dynamic batching (--policy triton) with max_queue_delay_us 0, max_batch_size 8: every queued row up to 8. In both, each model keeps up to 2 batches in flight and the one worker runs what it receives in arrival order.',
+    'fcfs = batching off (each request runs alone); fcfs-batching = the dynamic batching of --policy triton with max_queue_delay_us 0, max_batch_size 8: every queued row up to 8. In both, each model keeps up to 2 batches in flight and the one worker runs what it receives in arrival order.',
     ...input.runs
       .filter((r) => r.mode === 'fair')
       .map((r) => {
