@@ -115,17 +115,20 @@ test('with one unit in flight the next is chosen when the executor frees, by the
   assert.equal(s.remainingBusyMs(0), 1);
 });
 
+/** Two executors (one unit each) of one reservation group, both hosting every flow given. */
+function reservedPair(clock: ManualClock, ...flows: Flow[]): [ExecutorScheduler, ExecutorScheduler] {
+  const group = new ReservationGroup();
+  const pair: [ExecutorScheduler, ExecutorScheduler] = [scheduler(1, undefined, clock, false, group, 'e0'), scheduler(1, undefined, clock, false, group, 'e1')];
+  for (const e of pair) for (const f of flows) e.add(f);
+  return pair;
+}
+
 test('reservation: a long unit of a loose flow waits while it would leave no executor free of long work', async () => {
   const clock = new ManualClock();
-  const group = new ReservationGroup();
-  const [e0, e1] = [scheduler(1, undefined, clock, false, group, 'e0'), scheduler(1, undefined, clock, false, group, 'e1')];
   // archive: 40 ms runs, due 250 ms after arrival; photos: 5 ms runs, due in 50. Both executors host both.
   const archive = new StubFlow('archive', 3, 40, 250);
   const photos = new StubFlow('photos', 0, 5, 50);
-  for (const e of [e0, e1]) {
-    e.add(archive);
-    e.add(photos);
-  }
+  const [e0, e1] = reservedPair(clock, archive, photos);
   e0.pump();
   assert.equal(archive.running.length, 1, 'e1 is free: e0 takes an archive run');
   e1.pump();
@@ -149,14 +152,9 @@ test('reservation: a long unit of a loose flow waits while it would leave no exe
 
 test('reservation: a deferred unit runs at its latest start, and nothing waits without a tight flow next to it', async () => {
   const clock = new ManualClock();
-  const group = new ReservationGroup();
-  const [e0, e1] = [scheduler(1, undefined, clock, false, group, 'e0'), scheduler(1, undefined, clock, false, group, 'e1')];
   const archive = new StubFlow('archive', 2, 40, 250);
   const photos = new StubFlow('photos', 0, 5, 50);
-  for (const e of [e0, e1]) {
-    e.add(archive);
-    e.add(photos);
-  }
+  const [e0, e1] = reservedPair(clock, archive, photos);
   e0.pump();
   e1.pump();
   assert.equal(archive.running.length, 1);
@@ -165,14 +163,9 @@ test('reservation: a deferred unit runs at its latest start, and nothing waits w
   e1.pump();
   assert.equal(archive.running.length, 2, 'at its latest start it runs although e0 is still busy');
 
-  const g2 = new ReservationGroup();
-  const [f0, f1] = [scheduler(1, undefined, clock, false, g2, 'f0'), scheduler(1, undefined, clock, false, g2, 'f1')];
   const alone = new StubFlow('alone', 2, 40, 250);
   const noDeadline = new StubFlow('batch', 0, 5);
-  for (const e of [f0, f1]) {
-    e.add(alone);
-    e.add(noDeadline);
-  }
+  const [f0, f1] = reservedPair(clock, alone, noDeadline);
   f0.pump();
   f1.pump();
   assert.equal(alone.running.length, 2, 'the model next to it has no deadline: both executors run long units');
