@@ -14,6 +14,12 @@ test('the margin is the chosen quantile of the errors', () => {
   assert.equal(m.marginMs(0), 72);
 });
 
+test('by default the margin is the 0.98 quantile: 4 errors of 200 exceed it', () => {
+  const m = new AdmissionMargin({ minSamples: 1 });
+  for (let i = 1; i <= 200; i++) m.observe(0, i);
+  assert.equal(m.marginMs(0), 196);
+});
+
 test('requests finishing early never make the margin negative', () => {
   const m = new AdmissionMargin();
   for (let i = 0; i < 50; i++) m.observe(0, -5);
