@@ -15,6 +15,7 @@ import { measuredCapacityPerS, profiledCapacityPerS } from './capacity.js';
 import { type PointWindow, runPoint } from './load-point.js';
 import { type OverloadResult, overloadPhase } from './overload-phase.js';
 import { profileVariants, variantCosts } from './profile-variants.js';
+import { positiveSeconds } from './seconds-option.js';
 import { SLO_APPS, SLO_MODELS } from './slo-apps.js';
 import { writeZooRepository } from '../lib/zoo-repository.js';
 import { type SloRow, sloRow } from './slo-rows.js';
@@ -78,19 +79,10 @@ const { values: args } = parseArgs({
 const log = (m: string): void => void process.stderr.write(`${m}\n`);
 const list = (v: string | undefined): string[] | undefined => v?.split(',').map((x) => x.trim()).filter((x) => x !== '');
 
-/** A positive number of seconds from option `name`, or undefined when it is not given. */
-function seconds(name: 'overload-s' | 'point-s'): number | undefined {
-  const v = args[name];
-  if (v === undefined) return undefined;
-  const s = Number(v);
-  if (!(s > 0)) throw new Error(`--${name} must be a positive number of seconds`);
-  return s;
-}
-
 function settings(): Settings {
   const base = args.quick === true ? QUICK : FULL;
-  const overloadS = seconds('overload-s');
-  const pointS = seconds('point-s');
+  const overloadS = positiveSeconds('overload-s', args['overload-s']);
+  const pointS = positiveSeconds('point-s', args['point-s']);
   return {
     ...base,
     ...(overloadS === undefined ? {} : { overload: { ...base.overload, measureS: overloadS } }),

@@ -3,7 +3,7 @@
 import type { Clock } from '../core/clock.js';
 import { type Executor, type RunOptions, ranksBefore } from '../executor/executor.js';
 import type { FlowSelector, FlowView, UnitRank } from '../scheduler/flow-selector.js';
-import { deferUntilMs } from '../scheduler/reservation.js';
+import { deferUntilMs, mayDefer } from '../scheduler/reservation.js';
 
 /** A unit of work a flow hands to the executor: a batch, or one segment of a segmented job. */
 export interface WorkUnit {
@@ -259,9 +259,12 @@ export class ExecutorScheduler {
       }
     }
     if (tightKey === undefined) return undefined;
+    const candidate = { costMs: view.nextCostMs, ownBudgetMs: flow.budgetMs(nowMs), tightBudgetMs };
+    // Most units are short or of a tight flow: the other executors are looked at only for one that may wait.
+    if (!mayDefer(candidate)) return undefined;
     const othersRemainingMs: number[] = [];
     for (const s of group.members) if (s !== this && s.usable && s.hosts(tightKey)) othersRemainingMs.push(s.remainingOrOverdueMs(nowMs));
-    return deferUntilMs({ costMs: view.nextCostMs, ownBudgetMs: flow.budgetMs(nowMs), tightBudgetMs }, nowMs, view.headDeadlineAtMs, othersRemainingMs);
+    return deferUntilMs(candidate, nowMs, view.headDeadlineAtMs, othersRemainingMs);
   }
 
   /** Whether another unit may be sent now: under the unit count, or short of the queue-ahead budget. */

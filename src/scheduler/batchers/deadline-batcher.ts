@@ -157,6 +157,8 @@ export class DeadlineBatcher<T extends DeadlineItem> implements Batcher<T> {
 
   /** How many of the prefix's requests to run: the fewest whose cost per row is within tolerance of all of them. */
   private paying(rowsAt: readonly number[]): number {
+    // A lone request (the usual case on CPU) has nothing to cut.
+    if (rowsAt.length === 1) return 1;
     const all = rowsAt[rowsAt.length - 1] as number;
     const allMs = this.predictBatchMs(all);
     // Nothing known yet of how cost grows with rows: nothing to weigh, the whole prefix runs.
