@@ -5,7 +5,7 @@ import { afterEach, test } from 'node:test';
 import type { AppSpec } from '../core/app.js';
 import { systemClock } from '../core/clock.js';
 import { ServingError } from '../core/errors.js';
-import type { InferRequest } from '../core/inference.js';
+import type { InferRequest, InferResponse } from '../core/inference.js';
 import type { Tensor } from '../core/tensor.js';
 import type { Executor, LoadSpec, LoadedSession, RunResult } from '../executor/executor.js';
 import { DEFAULT_VERSION_POLICY, type ModelConfig } from '../repository/model-config.js';
@@ -221,3 +221,42 @@ test('a malformed timeout parameter is a clear INVALID_ARGUMENT', async () => {
   const engine = await makeEngine([model('m')], new SlowExecutor('w0', { m: 1 }));
   await assert.rejects(engine.infer(req('m', { timeout: 'soon' })), (e: unknown) => e instanceof ServingError && e.code === 'INVALID_ARGUMENT' && /timeout/.test(e.message));
 });
+
+/** Runs take 2 ms, except a stall: the next run takes `stallMs` of wall time but reports 2 ms of compute. */
+class StallingExecutor extends SlowExecutor {
+  stallMs = 0;
+  constructor(id: string) {
+    super(id, { m: 2 });
+  }
+  override async run(key: string, inputs: readonly Tensor[]): Promise<RunResult> {
+    const stall = this.stallMs;
+    this.stallMs = 0;
+    if (stall > 0) await new Promise((r) => setTimeout(r, stall));
+    return super.run(key, inputs);
+  }
+}
+
+for (const by of ['admission on the model', 'the router on the task'] as const) {
+  test(`one stall's lateness refuses nothing afterwards, unless a tenth of the requests decided were refused (here by ${by})`, async () => {
+    const ex = new StallingExecutor('w0');
+    const engine = await makeEngine([model('m', { task: 'cls', declaredAccuracy: 0.7 })], ex);
+    await engine.infer(req('m')); // the cost becomes known: 2 ms
+    // A stall of 280 ms: the 16 requests queued behind the first, due in 300 ms, finish (or are dropped) ~270 ms late,
+    // all within ~30 ms of each other: one event.
+    ex.stallMs = 280;
+    await Promise.allSettled(Array.from({ length: 17 }, () => engine.infer(req('m', { 'tessera.slo_ms': 300 }))));
+    /** A request due in 260 ms (the same class of budget), queued behind one without a deadline so it does not start at once. */
+    const probe = (): Promise<InferResponse> => {
+      void engine.infer(req('m'));
+      return engine.infer(req('m', { 'tessera.slo_ms': 260 }));
+    };
+    await probe();
+    // Requests that cannot make it at all: 6 refusals against 18 admitted.
+    for (let i = 0; i < 6; i++) {
+      const doomed = by === 'admission on the model' ? engine.infer(req('m', { 'tessera.slo_ms': 1 })) : engine.inferTask('cls', { inputs: req('x').inputs, parameters: { 'tessera.slo_ms': 1 } });
+      await assert.rejects(doomed, (e: unknown) => e instanceof ServingError && e.code === 'RESOURCE_EXHAUSTED');
+    }
+    // Overloaded: a refusal frees capacity for others, and the stall's full margin (~270 ms) applies.
+    await assert.rejects(probe(), (e: unknown) => e instanceof ServingError && e.code === 'RESOURCE_EXHAUSTED' && /admission/.test(e.message));
+  });
+}

@@ -361,6 +361,7 @@ export class Engine implements EngineApi {
     const known = chosen?.predictBatchMs !== undefined;
     if (!d.meetsSlo && known && this.policy.admission && ctx.overload === 'reject' && Number.isFinite(budgetMs)) {
       const retryAfterMs = Math.max(1, Math.ceil(d.predictedMs - budgetMs));
+      this.loaded.get(d.model)?.get(Number(d.version))?.runtime.noteRefused(now);
       this.publishReject(ctx, 'RESOURCE_EXHAUSTED', 'admission');
       return Promise.reject(
         new ServingError('RESOURCE_EXHAUSTED', `request rejected by admission control: no variant of task '${task}' can answer within ${budgetMs.toFixed(1)} ms (best predicted ${d.predictedMs.toFixed(1)} ms by ${d.model})`, { retryAfterMs }),

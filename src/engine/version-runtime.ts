@@ -263,6 +263,7 @@ export class VersionRuntime implements Flow {
       }
     } catch (e) {
       const err = toServingError(e);
+      if (refusal !== 'invalid') this.margins.refused(now);
       this.o.stats.recordFailure(0);
       this.publishDone(ctx, err.code, 0, 0, 0, refusal);
       return Promise.reject(err);
@@ -326,6 +327,11 @@ export class VersionRuntime implements Flow {
    * executors: what they run now finishes, then the queued work ahead of it fills whichever frees up first; plus the
    * learned margin by which admitted requests recently finished later than predicted (0 without admission control).
    */
+  /** The router refused at `nowMs` a request this version could have served: the executors count it as overload. */
+  noteRefused(nowMs: number): void {
+    this.margins.refused(nowMs);
+  }
+
   waitMs(nowMs: number, deadlineAtMs: number): number {
     const aheadMs = this.queuedAheadMs(deadlineAtMs);
     return startAfterMs(this.executorBusyMs(nowMs), aheadMs) + this.margins.marginMs(nowMs, deadlineAtMs - nowMs, this.startsAtOnce(aheadMs));

@@ -9,15 +9,15 @@ test('no errors yet means no margin', () => {
 });
 
 test('the margin is the chosen quantile of the errors', () => {
-  const m = new AdmissionMargin({ maxSamples: 80, quantile: 0.9, minSamples: 1 });
+  const m = new AdmissionMargin({ maxSamples: 80, quantile: 0.9, minSamples: 1, recurrence: 1 });
   for (let i = 1; i <= 80; i++) m.observe(0, i);
   assert.equal(m.marginMs(0), 72);
 });
 
-test('by default the margin is the 0.98 quantile: 4 errors of 200 exceed it', () => {
+test('by default the margin is the 0.98 quantile when refusals are free: 4 errors of 200 exceed it', () => {
   const m = new AdmissionMargin({ minSamples: 1 });
   for (let i = 1; i <= 200; i++) m.observe(0, i);
-  assert.equal(m.marginMs(0), 196);
+  assert.equal(m.marginMs(0, true), 196);
 });
 
 test('requests finishing early never make the margin negative', () => {
@@ -27,7 +27,7 @@ test('requests finishing early never make the margin negative', () => {
 });
 
 test('old errors leave by count: the margin follows what happens now', () => {
-  const m = new AdmissionMargin({ maxSamples: 32, quantile: 0.9, minSamples: 1 });
+  const m = new AdmissionMargin({ maxSamples: 32, quantile: 0.9, minSamples: 1, recurrence: 1 });
   for (let i = 0; i < 32; i++) m.observe(0, 40);
   assert.equal(m.marginMs(0), 40);
   for (let i = 0; i < 32; i++) m.observe(0, 2);
@@ -35,7 +35,7 @@ test('old errors leave by count: the margin follows what happens now', () => {
 });
 
 test('errors expire with time, so a margin that stops all admissions cannot lock the flow out', () => {
-  const m = new AdmissionMargin({ horizonMs: 1000, minSamples: 1 });
+  const m = new AdmissionMargin({ horizonMs: 1000, minSamples: 1, recurrence: 1 });
   for (let i = 0; i < 20; i++) m.observe(100, 500);
   assert.equal(m.marginMs(500), 500);
   assert.equal(m.marginMs(1100), 500);
@@ -51,9 +51,42 @@ test('non-finite errors are ignored', () => {
 });
 
 test('a handful of late requests alone gives no margin', () => {
-  const m = new AdmissionMargin({ minSamples: 16 });
+  const m = new AdmissionMargin({ minSamples: 16, recurrence: 1 });
   for (let i = 0; i < 15; i++) m.observe(0, 100);
   assert.equal(m.marginMs(0), 0);
   m.observe(0, 100);
   assert.equal(m.marginMs(0), 100);
+});
+
+/** `m` after 40 errors of 2 ms, one every 50 ms over 2 s, and the `late` (time, error) pairs, in time order. */
+function withSmallErrors(late: readonly (readonly [number, number])[], m = new AdmissionMargin({ minSamples: 1 })): AdmissionMargin {
+  const all = [...late, ...Array.from({ length: 40 }, (_, i) => [i * 50, 2] as const)].sort((a, b) => a[0] - b[0]);
+  for (const [at, e] of all) m.observe(at, e);
+  return m;
+}
+
+test('one stall is one event: its errors alone do not set the margin unless refusals are free', () => {
+  const m = withSmallErrors(Array.from({ length: 10 }, (_, i) => [1000 + i * 5, 80] as const));
+  assert.equal(m.marginMs(1999), 2);
+  assert.equal(m.marginMs(1999, true), 80);
+});
+
+test('a stall across a window boundary is still one event', () => {
+  const m = withSmallErrors([[990, 80], [995, 80], [1005, 80], [1010, 80]]);
+  assert.equal(m.marginMs(1999), 2);
+});
+
+test('lateness that recurs in three windows sets the margin', () => {
+  const m = withSmallErrors([[300, 80], [1000, 60], [1700, 70]]);
+  assert.equal(m.marginMs(1999), 60);
+  assert.equal(m.marginMs(1999, true), 80);
+});
+
+test('the recurrence and the window are options', () => {
+  const twoEvents = [[300, 80], [1000, 60]] as const;
+  assert.equal(withSmallErrors(twoEvents).marginMs(1999), 2);
+  assert.equal(withSmallErrors(twoEvents, new AdmissionMargin({ minSamples: 1, recurrence: 2 })).marginMs(1999), 60);
+  const within400ms = [[300, 80], [420, 80], [640, 80]] as const;
+  assert.equal(withSmallErrors(within400ms).marginMs(1999), 80);
+  assert.equal(withSmallErrors(within400ms, new AdmissionMargin({ minSamples: 1, windowMs: 500 })).marginMs(1999), 2);
 });

@@ -9,6 +9,12 @@
  * It is feedback: if admitted requests run late the margin grows and fewer are admitted, so the queue shortens and
  * the errors shrink. Errors expire with time, not only with new ones: a margin so large that nothing is admitted
  * (so nothing reports) falls back to 0 after the horizon instead of locking the flow out.
+ *
+ * One event is not a trend. A stall (a GC pause, another process taking the core) makes every request in flight
+ * late together, and the quantile of the errors then equals the stall for the whole horizon, though it is over: the
+ * requests it refuses would have made it. So, unless the caller says refusing costs nothing now (`marginMs(now,
+ * true)`: the executors are overloaded and the capacity a refusal frees goes to a request waiting for it), the margin
+ * is at most the error reached in `recurrence` distinct windows of `windowMs`: lateness that recurs.
  */
 export interface AdmissionMarginOptions {
   /** Errors older than this are forgotten, ms (default 2000). */
@@ -26,6 +32,13 @@ export interface AdmissionMarginOptions {
    * late, and under overload nearly every admitted request is planned close to it.
    */
   readonly quantile?: number;
+  /** Errors recorded within one window of this many ms count as one event (default 100). */
+  readonly windowMs?: number;
+  /**
+   * Unless refusals are free, the margin is at most the largest error reached in this many distinct windows (default 3;
+   * 1 turns the limit off): a stall that spans a window boundary is still one event.
+   */
+  readonly recurrence?: number;
 }
 
 /** The quantile is recomputed after this many new errors at most (sorting per request is wasteful). */
@@ -36,16 +49,21 @@ export class AdmissionMargin {
   private readonly errors: number[] = [];
   private fresh = 0;
   private cached = 0;
+  private cachedRecurring = 0;
   private readonly horizonMs: number;
   private readonly minSamples: number;
   private readonly maxSamples: number;
   private readonly quantile: number;
+  private readonly windowMs: number;
+  private readonly recurrence: number;
 
   constructor(o: AdmissionMarginOptions = {}) {
     this.horizonMs = Math.max(1, o.horizonMs ?? 2000);
     this.minSamples = Math.max(1, Math.floor(o.minSamples ?? 16));
     this.maxSamples = Math.max(1, Math.floor(o.maxSamples ?? 256));
     this.quantile = Math.min(1, Math.max(0, o.quantile ?? 0.98));
+    this.windowMs = Math.max(1, o.windowMs ?? 100);
+    this.recurrence = Math.max(1, Math.floor(o.recurrence ?? 3));
   }
 
   /** Records at `nowMs` how late (positive) or early (negative) an admitted request finished against its prediction. */
@@ -61,8 +79,11 @@ export class AdmissionMargin {
     if (this.fresh >= RECOMPUTE_EVERY || this.errors.length <= RECOMPUTE_EVERY) this.recompute();
   }
 
-  /** Milliseconds to add to a completion predicted at `nowMs` before comparing it with the deadline (>= 0). */
-  marginMs(nowMs: number): number {
+  /**
+   * Milliseconds to add to a completion predicted at `nowMs` before comparing it with the deadline (>= 0).
+   * `refusalsFree`: the executors are overloaded, so the full quantile applies, not only the lateness that recurs.
+   */
+  marginMs(nowMs: number, refusalsFree = false): number {
     let expired = 0;
     while (expired < this.at.length && (this.at[expired] as number) < nowMs - this.horizonMs) expired++;
     if (expired > 0) {
@@ -70,7 +91,7 @@ export class AdmissionMargin {
       this.errors.splice(0, expired);
       this.recompute();
     }
-    return this.cached;
+    return refusalsFree ? this.cached : this.cachedRecurring;
   }
 
   /** Errors currently remembered. */
@@ -82,10 +103,25 @@ export class AdmissionMargin {
     this.fresh = 0;
     if (this.errors.length < this.minSamples) {
       this.cached = 0;
+      this.cachedRecurring = 0;
       return;
     }
     const sorted = [...this.errors].sort((a, b) => a - b);
     const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(this.quantile * sorted.length) - 1));
     this.cached = Math.max(0, sorted[i] as number);
+    this.cachedRecurring = Math.min(this.cached, Math.max(0, this.recurringMs()));
+  }
+
+  /** The largest error reached in `recurrence` distinct windows (-Infinity with errors in fewer windows). */
+  private recurringMs(): number {
+    const worstByWindow = new Map<number, number>();
+    for (let j = 0; j < this.errors.length; j++) {
+      const w = Math.floor((this.at[j] as number) / this.windowMs);
+      const e = this.errors[j] as number;
+      const worst = worstByWindow.get(w);
+      if (worst === undefined || e > worst) worstByWindow.set(w, e);
+    }
+    const worst = [...worstByWindow.values()].sort((a, b) => b - a);
+    return worst[this.recurrence - 1] ?? -Infinity;
   }
 }

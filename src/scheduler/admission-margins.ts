@@ -17,10 +17,28 @@ export function budgetClass(budgetMs: number): number {
   return Math.floor(2 * Math.log2(Math.max(1, budgetMs)));
 }
 
+export interface AdmissionMarginsOptions extends AdmissionMarginOptions {
+  /**
+   * Share of the requests decided in the last `horizonMs` (refused, or admitted and finished) that were refused, at or
+   * above which the executors count as overloaded (default 0.1). Then a refusal costs nothing: the capacity it frees
+   * goes to a request that was waiting for it, and every class uses its full margin, not only the lateness that recurs
+   * (AdmissionMargin).
+   */
+  readonly overloadedShare?: number;
+}
+
 export class AdmissionMargins {
   private readonly byClass = new Map<string, AdmissionMargin>();
+  private readonly refusals: RecentTimes;
+  private readonly finished: RecentTimes;
+  private readonly overloadedShare: number;
 
-  constructor(private readonly options: AdmissionMarginOptions = {}) {}
+  constructor(private readonly options: AdmissionMarginsOptions = {}) {
+    const horizonMs = Math.max(1, options.horizonMs ?? 2000);
+    this.refusals = new RecentTimes(horizonMs);
+    this.finished = new RecentTimes(horizonMs);
+    this.overloadedShare = Math.min(1, Math.max(0, options.overloadedShare ?? 0.1));
+  }
 
   /**
    * Margin at `nowMs` for a request whose deadline is `budgetMs` away (0 for a class with too few errors).
@@ -29,7 +47,19 @@ export class AdmissionMargins {
    * own run costs beyond its prediction (the transfer to and from the worker, a stall of the front end).
    */
   marginMs(nowMs: number, budgetMs: number, startsAtOnce = false): number {
-    return this.byClass.get(key(budgetMs, startsAtOnce))?.marginMs(nowMs) ?? 0;
+    return this.byClass.get(key(budgetMs, startsAtOnce))?.marginMs(nowMs, this.overloaded(nowMs)) ?? 0;
+  }
+
+  /** A request was refused at `nowMs` (by admission, for any reason). */
+  refused(nowMs: number): void {
+    this.refusals.add(nowMs);
+  }
+
+  /** Whether at least `overloadedShare` of the requests decided in the last horizon were refused. */
+  overloaded(nowMs: number): boolean {
+    const refused = this.refusals.count(nowMs);
+    const decided = refused + this.finished.count(nowMs);
+    return refused > 0 && refused >= this.overloadedShare * decided;
   }
 
   /** An admitted request that had `budgetMs` at admission finished `errorMs` later (or earlier) than predicted. */
@@ -42,9 +72,36 @@ export class AdmissionMargins {
       this.byClass.set(k, m);
     }
     m.observe(nowMs, errorMs);
+    this.finished.add(nowMs);
   }
 }
 
 function key(budgetMs: number, startsAtOnce: boolean): string {
   return `${budgetClass(budgetMs)}${startsAtOnce ? '/now' : ''}`;
+}
+
+/** How many times (added in increasing order) fall within the last `horizonMs`. */
+class RecentTimes {
+  private readonly at: number[] = [];
+  private head = 0;
+
+  constructor(private readonly horizonMs: number) {}
+
+  add(ms: number): void {
+    this.forget(ms);
+    this.at.push(ms);
+  }
+
+  count(nowMs: number): number {
+    this.forget(nowMs);
+    return this.at.length - this.head;
+  }
+
+  private forget(nowMs: number): void {
+    while (this.head < this.at.length && (this.at[this.head] as number) < nowMs - this.horizonMs) this.head++;
+    if (this.head > 1024 && this.head * 2 > this.at.length) {
+      this.at.splice(0, this.head);
+      this.head = 0;
+    }
+  }
 }
