@@ -322,16 +322,16 @@ export class VersionRuntime implements Flow {
     return ms + this.backlogMs(deadlineAtMs);
   }
 
-  /**
-   * Predicted ms from `nowMs` until a new request due at `deadlineAtMs` could start on one of this version's
-   * executors: what they run now finishes, then the queued work ahead of it fills whichever frees up first; plus the
-   * learned margin by which admitted requests recently finished later than predicted (0 without admission control).
-   */
   /** The router refused at `nowMs` a request this version could have served: the executors count it as overload. */
   noteRefused(nowMs: number): void {
     this.margins.refused(nowMs);
   }
 
+  /**
+   * Predicted ms from `nowMs` until a new request due at `deadlineAtMs` could start on one of this version's
+   * executors: what they run now finishes, then the queued work ahead of it fills whichever frees up first; plus the
+   * learned margin by which admitted requests recently finished later than predicted (0 without admission control).
+   */
   waitMs(nowMs: number, deadlineAtMs: number): number {
     const aheadMs = this.queuedAheadMs(deadlineAtMs);
     return startAfterMs(this.executorBusyMs(nowMs), aheadMs) + this.margins.marginMs(nowMs, deadlineAtMs - nowMs, this.startsAtOnce(aheadMs));

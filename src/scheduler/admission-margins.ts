@@ -47,7 +47,8 @@ export class AdmissionMargins {
    * own run costs beyond its prediction (the transfer to and from the worker, a stall of the front end).
    */
   marginMs(nowMs: number, budgetMs: number, startsAtOnce = false): number {
-    return this.byClass.get(key(budgetMs, startsAtOnce))?.marginMs(nowMs, this.overloaded(nowMs)) ?? 0;
+    const m = this.byClass.get(key(budgetMs, startsAtOnce));
+    return m === undefined ? 0 : m.marginMs(nowMs, this.overloaded(nowMs));
   }
 
   /** A request was refused at `nowMs` (by admission, for any reason). */
