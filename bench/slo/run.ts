@@ -17,6 +17,7 @@ import { type OverloadResult, overloadPhase } from './overload-phase.js';
 import { profileVariants, variantCosts } from './profile-variants.js';
 import { positiveSeconds } from './seconds-option.js';
 import { SLO_APPS, SLO_MODELS } from './slo-apps.js';
+import { speedProbeMs, speedVsCalibration } from './speed-probe.js';
 import { writeZooRepository } from '../lib/zoo-repository.js';
 import { type SloRow, sloRow } from './slo-rows.js';
 import { type SloServer, type SloServerOptions, pendingRequests, registerApp, startSloServer, waitDrained } from './slo-server.js';
@@ -38,6 +39,8 @@ const OVERLOAD_LOAD = 3;
 const CALIBRATION_LOAD = 0.2;
 /** Below this attainment at the calibration load the machine is probably busy with other work (a warning). */
 const CALIBRATION_MIN_ATTAINMENT = 0.95;
+/** A point whose speed probe is below this fraction of calibration's is flagged on the terminal. */
+const SLOW_VM_WARNING = 0.85;
 /**
  * After a point, wait this long at most for the server's queues to empty. A policy without admission control that was
  * overloaded keeps serving requests its clients gave up on; that backlog is carried into the next (higher) point, at
@@ -145,8 +148,10 @@ async function main(): Promise<void> {
   const step = (label: string): void => progress.update(done++, total, label);
   const rows: SloRow[] = [];
   let overload: OverloadResult | undefined;
+  let overloadSpeed: number | null = null;
   let calibration: Record<string, unknown>;
   let capacityPerS: number;
+  let calibrationProbeMs: number;
   let profiledPerS: number;
   let costs: ReturnType<typeof variantCosts>;
   try {
@@ -162,6 +167,7 @@ async function main(): Promise<void> {
     server = await startSloServer(serverOptions('tessera', repository), SLO_APPS, calibrationRate);
     await runPoint(server.url, SLO_APPS, calibrationRate, { warmupS: 0, measureS: s.calibration.warmupS }, 1);
     await waitDrained(server.url, DRAIN_MAX_MS);
+    calibrationProbeMs = speedProbeMs();
     const cpuBefore = cpuUsNow(server);
     const cal = await runPoint(server.url, SLO_APPS, calibrationRate, { warmupS: 0, measureS: s.calibration.measureS }, 2);
     const cpuUs = cpuUsNow(server) - cpuBefore;
@@ -178,6 +184,7 @@ async function main(): Promise<void> {
       cpuUs: Math.round(cpuUs),
       cpuMsPerRequest: Number((cpuUs / 1000 / Math.max(1, cal.overall.sent)).toFixed(3)),
       attainment: cal.overall.sloAttainment,
+      speedProbeMs: Number(calibrationProbeMs.toFixed(1)),
       variants: Object.fromEntries(cal.apps.map((a) => [a.name, a.answeredBy])),
     };
     await server.serve.stop();
@@ -191,8 +198,10 @@ async function main(): Promise<void> {
         if (server === undefined) server = await startSloServer(serverOptions(policy, repository), SLO_APPS, rate);
         else for (const app of SLO_APPS) await registerApp(server.url, app, rate); // expected rates follow the point
         const backlog = await pendingRequests(server.url);
+        const speed = speedVsCalibration(calibrationProbeMs, speedProbeMs());
+        if (speed !== null && speed < SLOW_VM_WARNING) log(`slo: WARNING the VM runs at ${speed} of its speed at calibration: this point will look worse than the policy is`);
         const report = await runPoint(server.url, SLO_APPS, rate, s.point, 100 + i);
-        rows.push({ ...sloRow(policy, load, rate, report), backlogAtStart: backlog });
+        rows.push({ ...sloRow(policy, load, rate, report), backlogAtStart: backlog, speedVsCalibration: speed });
         if (i < loadList.length - 1) await waitDrained(server.url, DRAIN_MAX_MS);
       }
       await server?.serve.stop();
@@ -203,6 +212,7 @@ async function main(): Promise<void> {
       const rate = OVERLOAD_LOAD * capacityPerS;
       step(`overload: tessera at ${OVERLOAD_LOAD}x (${rate.toFixed(0)} requests/s) for ${s.overload.measureS} s`);
       server = await startSloServer(serverOptions('tessera', repository), SLO_APPS, rate);
+      overloadSpeed = speedVsCalibration(calibrationProbeMs, speedProbeMs());
       overload = await overloadPhase(server, SLO_APPS, OVERLOAD_LOAD, capacityPerS, s.overload, 1000);
       await server.serve.stop();
       server = undefined;
@@ -238,6 +248,7 @@ async function main(): Promise<void> {
             admitted_attainment_by_app: overload.admittedAttainmentByApp,
             server_admitted_attainment: overload.serverAdmittedAttainment,
             server_admitted_attainment_by_app: overload.serverAdmittedAttainmentByApp,
+            speed_vs_calibration: overloadSpeed,
             row: overload.row,
           },
     overload_comparison: comparison,

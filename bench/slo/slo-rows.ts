@@ -40,6 +40,11 @@ export interface SloRow {
   readonly measuredS: number;
   /** Requests still queued or running in the server from the previous point when this one began (set by the runner). */
   readonly backlogAtStart?: number;
+  /**
+   * The VM's speed just before this point relative to calibration, from a fixed CPU loop run while the server was idle
+   * (set by the runner; speed-probe.ts): well below 1 means the host gave the run less CPU than when capacity was measured.
+   */
+  readonly speedVsCalibration?: number | null;
   readonly overall: SloStats;
   readonly apps: readonly SloAppRow[];
 }
