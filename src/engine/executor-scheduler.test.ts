@@ -123,12 +123,20 @@ function reservedPair(clock: ManualClock, ...flows: Flow[]): [ExecutorScheduler,
   return pair;
 }
 
-test('reservation: a long unit of a loose flow waits while it would leave no executor free of long work', async () => {
+/**
+ * The reservation scenario: archive (40 ms runs, due 250 ms after arrival, `archiveUnits` queued) and photos (5 ms
+ * runs, due in 50, none queued), both hosted by both executors of a reserved pair on a manual clock.
+ */
+function archiveAndPhotos(archiveUnits: number): { clock: ManualClock; archive: StubFlow; photos: StubFlow; e0: ExecutorScheduler; e1: ExecutorScheduler } {
   const clock = new ManualClock();
-  // archive: 40 ms runs, due 250 ms after arrival; photos: 5 ms runs, due in 50. Both executors host both.
-  const archive = new StubFlow('archive', 3, 40, 250);
+  const archive = new StubFlow('archive', archiveUnits, 40, 250);
   const photos = new StubFlow('photos', 0, 5, 50);
   const [e0, e1] = reservedPair(clock, archive, photos);
+  return { clock, archive, photos, e0, e1 };
+}
+
+test('reservation: a long unit of a loose flow waits while it would leave no executor free of long work', async () => {
+  const { clock, archive, photos, e0, e1 } = archiveAndPhotos(3);
   e0.pump();
   assert.equal(archive.running.length, 1, 'e1 is free: e0 takes an archive run');
   e1.pump();
@@ -151,10 +159,7 @@ test('reservation: a long unit of a loose flow waits while it would leave no exe
 });
 
 test('reservation: a deferred unit runs at its latest start, and nothing waits without a tight flow next to it', async () => {
-  const clock = new ManualClock();
-  const archive = new StubFlow('archive', 2, 40, 250);
-  const photos = new StubFlow('photos', 0, 5, 50);
-  const [e0, e1] = reservedPair(clock, archive, photos);
+  const { clock, archive, e0, e1 } = archiveAndPhotos(2);
   e0.pump();
   e1.pump();
   assert.equal(archive.running.length, 1);
