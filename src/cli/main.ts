@@ -143,9 +143,9 @@ registerBenchCommand(program);
 
 program
   .command('sim')
-  .description('simulate a workload on a cluster from profiles (discrete-event, same batchers as the server)')
+  .description('simulate a workload on a cluster from profiles (discrete-event, same batchers, selectors and admission as the server)')
   .requiredOption('--workload <file>', 'workload JSON/YAML, or a timestamp_ms,model CSV trace')
-  .requiredOption('--cluster <file>', 'cluster JSON/YAML')
+  .requiredOption('--cluster <file>', 'cluster JSON/YAML (executors with sharing fifo | wfq | edf, placements)')
   .requiredOption('--profiles <dir|file>', 'ModelProfile JSON file, or a directory searched for *.json')
   .option('--duration-s <n>', 'simulated seconds of arrivals', Number, 60)
   .option('--warmup-s <n>', 'seconds excluded from statistics (default 10% of the duration)', Number)

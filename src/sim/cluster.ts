@@ -5,13 +5,16 @@ import { asArray, asNumber, asObject, asOneOf, asString, invalid, onlyKeys } fro
 
 /**
  * How an executor picks the next work among its models. 'fifo': batches run in the order the models sent them
- * (every policy but fair). 'wfq': the fair policy's device arbiter: one unit at a time, the live server's
- * WfqSelector picks the model by weighted fair queueing over profiled cost, and may switch models at every graph
- * segment boundary.
+ * (the fifo, triton and infaas policies). 'wfq': the fair policy's device arbiter: one unit at a time, the live
+ * server's WfqSelector picks the model by weighted fair queueing over profiled cost, and may switch models at every
+ * graph segment boundary. 'edf': the tessera policy's scheduling: each model's requests wait in the live
+ * DeadlineBatcher, admission control (the live admit(), with the learned AdmissionMargins) refuses at arrival what
+ * cannot meet its deadline, queued requests that no longer can are dropped, and when the executor is free the live
+ * EdfSelector picks the model holding the earliest deadline.
  */
-export type SimSharing = 'fifo' | 'wfq';
+export type SimSharing = 'fifo' | 'wfq' | 'edf';
 
-export const SIM_SHARINGS: readonly SimSharing[] = ['fifo', 'wfq'];
+export const SIM_SHARINGS: readonly SimSharing[] = ['fifo', 'wfq', 'edf'];
 
 export interface SimExecutor {
   readonly id: string;
@@ -21,7 +24,10 @@ export interface SimExecutor {
   readonly sharing?: SimSharing;
 }
 
-/** Dynamic batching as DynamicBatcher runs it; absent means no batching (SingleBatcher: one request per batch). */
+/**
+ * Dynamic batching as DynamicBatcher runs it; absent means no batching (SingleBatcher: one request per batch). On
+ * 'edf' executors only maxBatchSize applies: the DeadlineBatcher sizes batches by deadline, with no delay knob.
+ */
 export interface SimBatching {
   /** Largest batch in rows. */
   readonly maxBatchSize: number;
@@ -89,6 +95,7 @@ export function parseCluster(value: unknown, path = 'cluster'): SimCluster {
     placement.executors.forEach((id, j) => {
       if (!ids.has(id)) invalid(`${where}.executors[${j}]`, `no executor with id '${id}'`);
     });
+    checkEdfPlacement(placement, where, executors);
     return placement;
   });
   return {
@@ -97,6 +104,24 @@ export function parseCluster(value: unknown, path = 'cluster'): SimCluster {
     ...(o['switchCostMs'] === undefined ? {} : { switchCostMs: asNumber(o['switchCostMs'], `${path}.switchCostMs`, { min: 0 }) }),
     ...(o['maxQueueLength'] === undefined ? {} : { maxQueueLength: asNumber(o['maxQueueLength'], `${path}.maxQueueLength`, { min: 1, integer: true }) }),
   };
+}
+
+/** Whether the model of a placement is scheduled by deadline ('edf' executors); all its executors must agree. */
+export function placedOnEdf(placement: SimPlacement, executors: readonly SimExecutor[]): boolean {
+  return placement.executors.some((id) => executors.find((e) => e.id === id)?.sharing === 'edf');
+}
+
+function checkEdfPlacement(p: SimPlacement, where: string, executors: readonly SimExecutor[]): void {
+  if (!placedOnEdf(p, executors)) return;
+  p.executors.forEach((id, j) => {
+    const sharing = executors.find((e) => e.id === id)?.sharing ?? 'fifo';
+    if (sharing !== 'edf') {
+      invalid(`${where}.executors[${j}]`, `model '${p.model}' is placed on 'edf' executors and on '${id}' (sharing '${sharing}'); a model's queue is deadline-ordered on all its executors or on none`);
+    }
+  });
+  if (p.batching === undefined) return;
+  if (p.batching.maxQueueDelayMs > 0) invalid(`${where}.batching.maxQueueDelayMs`, `'edf' executors batch by deadline (DeadlineBatcher), with no delay knob; give maxBatchSize only`);
+  if (p.batching.preferredBatchSizes !== undefined) invalid(`${where}.batching.preferredBatchSizes`, `'edf' executors batch by deadline (DeadlineBatcher); give maxBatchSize only`);
 }
 
 function parseExecutor(value: unknown, path: string): SimExecutor {

@@ -1,7 +1,9 @@
 // Mutable state of one simulation run: requests, per-model runtimes (batcher + stats), instances, executors, streams.
 
 import type { ExecutorKind } from '../profiler/profile.js';
+import type { AdmissionMargins } from '../scheduler/admission-margins.js';
 import type { BatchItem, Batcher } from '../scheduler/batcher.js';
+import type { DeadlineBatcher } from '../scheduler/batchers/deadline-batcher.js';
 import type { FlowSelector } from '../scheduler/flow-selector.js';
 import type { UniformSource } from './random-variates.js';
 import type { ArrivalGenerator } from './arrivals.js';
@@ -18,7 +20,39 @@ export interface SimRequest extends BatchItem {
   readonly sloMs: number | undefined;
   readonly measured: boolean;
   dispatchedAtMs: number;
+  /** Absolute deadline on 'edf' executors: arrival + sloMs; Infinity without an SLO, or once demoted to best effort. */
+  deadlineAtMs: number;
+  /** Strict priority class (DeadlineItem); the simulator's streams all have 0. */
+  readonly priority: number;
+  /** Its stream's overload policy is best effort: past its deadline it queues on instead of being dropped. */
+  readonly bestEffort: boolean;
+  /** What admission predicted when it admitted the request ('edf' executors); undefined otherwise. */
+  admitted: SimAdmitted | undefined;
 }
+
+/** An admission prediction to learn from (the live VersionRuntime's Admitted). */
+export interface SimAdmitted {
+  /** Predicted completion without the margin, moved later by each request admitted ahead of it since. */
+  doneAtMs: number;
+  /** Time from admission to the deadline, ms: the margin class its lateness is learned in. */
+  readonly budgetMs: number;
+  readonly marginMs: number;
+  readonly startsAtOnce: boolean;
+}
+
+/** A model scheduled by deadline: its EDF queue and what admission reads and learns. */
+export interface SimDeadlineState {
+  readonly batcher: DeadlineBatcher<SimRequest>;
+  /** The requests in the batcher (the live VersionRuntime's `queued`). */
+  readonly queued: Set<SimRequest>;
+  /** Largest batch in rows (queued work is predicted as full batches of it). */
+  readonly maxBatchSize: number;
+  /** Profiled mean time of a batch of `rows` rows, ms: the prediction admission and the batcher use. */
+  readonly predictMs: (rows: number) => number;
+  /** Shared by the models on executors of one kind, as the live server shares them (Engine.sharedFor). */
+  readonly margins: AdmissionMargins;
+}
+
 
 export interface SimBatch {
   readonly instance: SimInstance;
@@ -58,6 +92,7 @@ export class SimStream {
     readonly arrivals: ArrivalGenerator,
     readonly rows: number,
     readonly sloMs: number | undefined,
+    readonly bestEffort: boolean,
   ) {}
 }
 
@@ -92,6 +127,10 @@ export class SimModel {
   completed = 0;
   rejected = 0;
   dropped = 0;
+  /** Refused by admission control ('edf' executors). */
+  refused = 0;
+  /** Dropped from the queue because they could no longer meet their deadline ('edf' executors). */
+  expired = 0;
   withSlo = 0;
   sloMet = 0;
   queueMsSum = 0;
@@ -106,6 +145,8 @@ export class SimModel {
     readonly maxQueueLength: number,
     /** Draws the placement's delay outside the executor (front end, reply), ms; absent: none. */
     private readonly delayMs?: () => number,
+    /** Set when the model is scheduled by deadline ('edf' executors); `batcher` is then its DeadlineBatcher. */
+    readonly deadline?: SimDeadlineState,
   ) {}
 
   recordDone(r: SimRequest, nowMs: number): void {
@@ -136,6 +177,7 @@ export class SimModel {
       completed: this.completed,
       rejected: this.rejected,
       dropped: this.dropped,
+      ...(this.deadline === undefined ? {} : { refused: this.refused, expired: this.expired }),
       offeredPerS: perS(this.arrived),
       throughputPerS: perS(this.completed),
       latency: { meanMs: h.meanMs, p50Ms: h.quantileMs(0.5), p95Ms: h.quantileMs(0.95), p99Ms: h.quantileMs(0.99), maxMs: h.maxMs },

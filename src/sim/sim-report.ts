@@ -13,9 +13,10 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
 const fixed = (x: number, digits: number): string => (Number.isNaN(x) ? '-' : x.toFixed(digits));
 const pct = (x: number | undefined): string => (x === undefined ? '-' : `${(x * 100).toFixed(1)}%`);
 
+/** Per model: queue full ('rejected'); on 'edf' executors also refused by admission and expired in the queue ('-' elsewhere). */
 export function formatSimReport(r: SimResult): string {
   const models = table(
-    ['model', 'rate/s', 'done/s', 'mean ms', 'p50 ms', 'p95 ms', 'p99 ms', 'slo met', 'rejected', 'dropped', 'batch'],
+    ['model', 'rate/s', 'done/s', 'mean ms', 'p50 ms', 'p95 ms', 'p99 ms', 'slo met', 'rejected', 'refused', 'expired', 'dropped', 'batch'],
     r.models.map((m) => [
       m.model,
       fixed(m.offeredPerS, 1),
@@ -26,6 +27,8 @@ export function formatSimReport(r: SimResult): string {
       fixed(m.latency.p99Ms, 2),
       pct(m.sloAttainment),
       String(m.rejected),
+      m.refused === undefined ? '-' : String(m.refused),
+      m.expired === undefined ? '-' : String(m.expired),
       String(m.dropped),
       fixed(m.meanBatchRows, 2),
     ]),

@@ -21,6 +21,10 @@ export interface SimModelResult {
   readonly rejected: number;
   /** Still queued or running when the run stopped (arrivals end + drainMs). */
   readonly dropped: number;
+  /** 'edf' executors: refused at arrival by admission control (predicted to miss its deadline; the live 429). */
+  readonly refused?: number;
+  /** 'edf' executors: dropped from the queue once they could no longer meet their deadline (the live 504). */
+  readonly expired?: number;
   /** Arrivals per second of the measured window. */
   readonly offeredPerS: number;
   /** Completions per second of the measured window. */

@@ -1,23 +1,28 @@
-// Discrete-event simulator: drives the live server's batchers (DynamicBatcher, SingleBatcher) and its device arbiter
-// (WfqSelector) with profile-driven executors.
+// Discrete-event simulator: drives the live server's batchers (DynamicBatcher, SingleBatcher, DeadlineBatcher), its
+// flow selectors (WfqSelector, EdfSelector) and admission control with profile-driven executors.
 
 import { ServingError } from '../core/errors.js';
 import { SeededRandom, hashString } from '../onnx/seeded-random.js';
-import type { ModelProfile } from '../profiler/profile.js';
+import type { ExecutorKind, ModelProfile } from '../profiler/profile.js';
+import { AdmissionMargins } from '../scheduler/admission-margins.js';
+import { DeadlineBatcher } from '../scheduler/batchers/deadline-batcher.js';
 import { DynamicBatcher } from '../scheduler/batchers/dynamic-batcher.js';
 import { SingleBatcher } from '../scheduler/batchers/single-batcher.js';
-import type { FlowView } from '../scheduler/flow-selector.js';
+import type { FlowSelector, FlowView } from '../scheduler/flow-selector.js';
+import { EdfSelector } from '../scheduler/selectors/edf-selector.js';
 import { WfqSelector } from '../scheduler/selectors/wfq-selector.js';
 import { createArrivals } from './arrivals.js';
-import { DEFAULT_MAX_QUEUE_LENGTH, type SimCluster, type SimDelay, type SimPlacement } from './cluster.js';
+import { DEFAULT_MAX_QUEUE_LENGTH, type SimCluster, type SimDelay, type SimPlacement, type SimSharing, placedOnEdf } from './cluster.js';
 import { EventQueue } from './event-queue.js';
 import { invalid } from './input-fields.js';
 import { type UniformSource, gammaMeanScv } from './random-variates.js';
 import { ServiceTimeSampler, type ServiceTimeOptions } from './service-time.js';
+import { admitArrival, expire, learn } from './sim-admission.js';
 import {
   ARRIVAL,
   BATCH_DONE,
   type SimBatch,
+  type SimDeadlineState,
   SimExecutorState,
   type SimInstance,
   type SimJob,
@@ -55,8 +60,11 @@ type Entity = SimStream | SimExecutorState | SimModel;
  *                  ▲                                                                                   │
  *                  └───────────────────── pump() on completion ◄── completion event after sampled time ┘
  *
- * and the fair policy's ExecutorScheduler ('wfq' executors): whenever the executor is free, WfqSelector orders the
- * models with work (a batch part-way through, or a queued one the batcher releases) and the first runs one segment.
+ * and the ExecutorScheduler of the fair and tessera policies ('wfq' and 'edf' executors): whenever the executor is
+ * free, the selector (WfqSelector, EdfSelector) orders the models with work (a batch part-way through, or a queued one
+ * the batcher releases) and the first runs one segment. On 'edf' executors each model's queue is a DeadlineBatcher,
+ * admission control refuses at arrival what is predicted to miss its deadline, and a timer drops queued requests that
+ * no longer can make it (sim-admission.ts, after VersionRuntime).
  */
 export function simulate(cluster: SimCluster, workload: Workload, profiles: readonly ModelProfile[], options: SimOptions): SimResult {
   checkOptions(options);
@@ -68,10 +76,19 @@ export function simulate(cluster: SimCluster, workload: Workload, profiles: read
   const rng = (label: string): SeededRandom => new SeededRandom(hashString(`${options.seed}/${label}`));
 
   const executors = new Map(
-    cluster.executors.map((e) => [e.id, new SimExecutorState(e.id, e.kind, e.cores, rng(`executor/${e.id}`), e.sharing === 'wfq' ? new WfqSelector() : undefined)]),
+    cluster.executors.map((e) => [e.id, new SimExecutorState(e.id, e.kind, e.cores, rng(`executor/${e.id}`), selectorFor(e.sharing ?? 'fifo'))]),
   );
+  // Admission margins are learned per executor kind, shared by the models on it (Engine.sharedFor).
+  const margins = new Map<ExecutorKind, AdmissionMargins>();
+  const marginsFor = (kind: ExecutorKind): AdmissionMargins => {
+    let m = margins.get(kind);
+    if (m === undefined) margins.set(kind, (m = new AdmissionMargins()));
+    return m;
+  };
   const models = new Map<string, SimModel>();
-  cluster.placements.forEach((p, i) => models.set(p.model, buildModel(p, i, cluster, executors, profiles, options.service ?? {}, rng(`delay/${p.model}`))));
+  cluster.placements.forEach((p, i) =>
+    models.set(p.model, buildModel(p, i, cluster, executors, profiles, options.service ?? {}, rng(`delay/${p.model}`), marginsFor)),
+  );
 
   workload.streams.forEach((s, i) => {
     const where = `workload.streams[${i}]`;
@@ -81,7 +98,8 @@ export function simulate(cluster: SimCluster, workload: Workload, profiles: read
     const max = cluster.placements.find((p) => p.model === s.model)?.batching?.maxBatchSize;
     if (max !== undefined && rows > max) invalid(`${where}.rows`, `${rows} rows exceed the model's maxBatchSize ${max}`);
     const endMs = Math.min(s.endMs ?? Infinity, options.durationMs);
-    const stream = new SimStream(model, createArrivals(s.arrival, rng(`stream/${i}/${s.model}`), s.startMs ?? 0, endMs), rows, s.sloMs ?? workload.sloMs?.[s.model]);
+    const arrivals = createArrivals(s.arrival, rng(`stream/${i}/${s.model}`), s.startMs ?? 0, endMs);
+    const stream = new SimStream(model, arrivals, rows, s.sloMs ?? workload.sloMs?.[s.model], s.overload === 'best-effort');
     const first = stream.arrivals.next();
     if (first < Infinity) queue.push(first, stream);
   });
@@ -143,9 +161,24 @@ export function simulate(cluster: SimCluster, workload: Workload, profiles: read
     for (const inst of m.instances) if (inst.executor.selector !== undefined) arbitrate(inst.executor, nowMs);
   }
 
-  function flowView(inst: SimInstance): FlowView {
+  function flowView(inst: SimInstance, nowMs: number): FlowView {
     const m = inst.model;
     const job = inst.job;
+    const d = m.deadline;
+    let headEnqueuedAtMs = 0;
+    let headDeadlineAtMs = Infinity;
+    let nextCostMs = job !== undefined ? job.costMs : inst.sampler.meanMs(1) / inst.segments;
+    if (d !== undefined) {
+      // As VersionRuntime.view: the earliest deadline among the job's requests, or else among the queued ones; the
+      // cost of the batch the batcher would run now.
+      const items = job !== undefined ? job.batch.items : d.queued;
+      headEnqueuedAtMs = Infinity;
+      for (const r of items) {
+        headEnqueuedAtMs = Math.min(headEnqueuedAtMs, r.enqueuedAtMs);
+        headDeadlineAtMs = Math.min(headDeadlineAtMs, r.deadlineAtMs);
+      }
+      if (job === undefined) nextCostMs = inst.sampler.meanMs(Math.max(1, d.batcher.peekRows(nowMs))) / inst.segments;
+    }
     return {
       flow: inst.key,
       tenant: 'default',
@@ -153,9 +186,9 @@ export function simulate(cluster: SimCluster, workload: Workload, profiles: read
       tenantWeight: 1,
       priority: 0,
       queuedRequests: m.batcher.size,
-      headEnqueuedAtMs: 0,
-      headDeadlineAtMs: Infinity,
-      nextCostMs: job !== undefined ? job.costMs : inst.sampler.meanMs(1) / inst.segments,
+      headEnqueuedAtMs,
+      headDeadlineAtMs,
+      nextCostMs,
       sloMs: Infinity,
       avgResponseMs: 0,
       inProgress: job !== undefined,
@@ -171,7 +204,7 @@ export function simulate(cluster: SimCluster, workload: Workload, profiles: read
     const byKey = new Map<string, SimInstance>();
     for (const inst of ex.hosted) {
       if (inst.job === undefined && inst.model.batcher.size === 0) continue;
-      views.push(flowView(inst));
+      views.push(flowView(inst, nowMs));
       byKey.set(inst.key, inst);
     }
     if (views.length === 0) return;
@@ -187,6 +220,7 @@ export function simulate(cluster: SimCluster, workload: Workload, profiles: read
         for (const r of d.items) {
           rows += r.rows;
           r.dispatchedAtMs = nowMs;
+          inst.model.deadline?.queued.delete(r);
         }
         if (nowMs >= warmupMs && nowMs < arrivalsEndMs) inst.model.recordBatch(rows);
         const batch: SimBatch = { instance: inst, items: d.items, rows };
@@ -224,8 +258,20 @@ export function simulate(cluster: SimCluster, workload: Workload, profiles: read
       if (m.batcher.size >= m.maxQueueLength) {
         if (measured) m.rejected += 1;
       } else {
-        m.batcher.enqueue({ rows: e.rows, shapeKey: '', enqueuedAtMs: nowMs, sloMs: e.sloMs, measured, dispatchedAtMs: NaN });
-        pump(m, nowMs);
+        const d = m.deadline;
+        const deadlineAtMs = d !== undefined && e.sloMs !== undefined ? nowMs + e.sloMs : Infinity;
+        const r: SimRequest = { rows: e.rows, shapeKey: '', enqueuedAtMs: nowMs, sloMs: e.sloMs, measured, dispatchedAtMs: NaN, deadlineAtMs, priority: 0, bestEffort: e.bestEffort, admitted: undefined };
+        if (d === undefined) {
+          m.batcher.enqueue(r);
+          pump(m, nowMs);
+        } else if (deadlineAtMs < Infinity && admitArrival(m, d, r, nowMs, e.bestEffort) === 'reject') {
+          if (measured) m.refused += 1;
+        } else {
+          d.queued.add(r);
+          d.batcher.enqueue(r);
+          wakeAt(m, d.batcher.nextDeadlineAtMs());
+          pump(m, nowMs);
+        }
       }
       const next = e.arrivals.next();
       if (next < Infinity) queue.push(next, e);
@@ -239,7 +285,11 @@ export function simulate(cluster: SimCluster, workload: Workload, profiles: read
         job.segmentsLeft -= 1;
         if (job.segmentsLeft === 0) {
           inst.job = undefined;
-          for (const r of batch.items) inst.model.recordDone(r, nowMs);
+          const d = inst.model.deadline;
+          for (const r of batch.items) {
+            if (d !== undefined) learn(d, r, nowMs);
+            inst.model.recordDone(r, nowMs);
+          }
         }
         arbitrate(e, nowMs);
         continue;
@@ -253,6 +303,12 @@ export function simulate(cluster: SimCluster, workload: Workload, profiles: read
       pump(m, nowMs);
     } else if (nowMs === e.wakeAtMs) {
       e.wakeAtMs = Infinity;
+      const d = e.deadline;
+      if (d !== undefined) {
+        // The expiry timer (VersionRuntime.expireNow): drop what can no longer make it, then re-arm.
+        for (const r of expire(d, nowMs)) if (r.measured) e.expired += 1;
+        wakeAt(e, d.batcher.nextDeadlineAtMs());
+      }
       pump(e, nowMs);
     }
   }
@@ -294,6 +350,12 @@ function checkOptions(o: SimOptions): void {
   if (o.drainMs !== undefined && !(o.drainMs >= 0)) invalid('options.drainMs', `expected a number >= 0, got ${o.drainMs}`);
 }
 
+function selectorFor(sharing: SimSharing): FlowSelector | undefined {
+  if (sharing === 'wfq') return new WfqSelector();
+  if (sharing === 'edf') return new EdfSelector();
+  return undefined;
+}
+
 function buildModel(
   p: SimPlacement,
   index: number,
@@ -302,22 +364,34 @@ function buildModel(
   profiles: readonly ModelProfile[],
   service: ServiceTimeOptions,
   delayRng: UniformSource,
+  marginsFor: (kind: ExecutorKind) => AdmissionMargins,
 ): SimModel {
   const where = `cluster.placements[${index}]`;
-  const batcher = p.batching === undefined ? new SingleBatcher<SimRequest>() : new DynamicBatcher<SimRequest>(p.batching);
-  const model = new SimModel(p.model, batcher, p.maxQueueLength ?? cluster.maxQueueLength ?? DEFAULT_MAX_QUEUE_LENGTH, delaySampler(p.delay, delayRng));
   const samplers = new Map<string, ServiceTimeSampler>();
-  p.executors.forEach((id, j) => {
+  const placed = p.executors.map((id, j) => {
     const executor = executors.get(id);
     if (executor === undefined) invalid(`${where}.executors[${j}]`, `no executor with id '${id}'`);
     const threads = p.threads ?? executor.cores;
     const key = `${executor.kind}/${threads}`;
     let sampler = samplers.get(key);
     if (sampler === undefined) samplers.set(key, (sampler = new ServiceTimeSampler(findProfile(p, where, executor.kind, profiles), threads, service)));
+    return { executor, sampler };
+  });
+  const first = placed[0] as { executor: SimExecutorState; sampler: ServiceTimeSampler };
+  let deadline: SimDeadlineState | undefined;
+  if (placedOnEdf(p, cluster.executors)) {
+    // The prediction is the profile's mean on the first executor listed (the live CostEstimator starts from the profile).
+    const predictMs = (rows: number): number => first.sampler.meanMs(rows);
+    const maxBatchSize = Math.max(1, p.batching?.maxBatchSize ?? 1);
+    deadline = { batcher: new DeadlineBatcher<SimRequest>({ maxBatchSize, predictBatchMs: predictMs }), queued: new Set(), maxBatchSize, predictMs, margins: marginsFor(first.executor.kind) };
+  }
+  const batcher = deadline?.batcher ?? (p.batching === undefined ? new SingleBatcher<SimRequest>() : new DynamicBatcher<SimRequest>(p.batching));
+  const model = new SimModel(p.model, batcher, p.maxQueueLength ?? cluster.maxQueueLength ?? DEFAULT_MAX_QUEUE_LENGTH, delaySampler(p.delay, delayRng), deadline);
+  for (const { executor, sampler } of placed) {
     const inst: SimInstance = { model, executor, sampler, busy: false, key: `${p.model}#${executor.hosted.length}`, segments: p.segments ?? 1, weight: p.weight ?? 1, job: undefined };
     model.instances.push(inst);
     executor.hosted.push(inst);
-  });
+  }
   return model;
 }
 

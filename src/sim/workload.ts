@@ -26,6 +26,12 @@ export interface WorkloadStream {
   readonly rows?: number;
   /** Latency objective of these requests, ms; default: the workload's sloMs for the model, if any. */
   readonly sloMs?: number;
+  /**
+   * What admission control does with a request of this stream that cannot meet its SLO ('edf' executors only):
+   * 'reject' refuses it at arrival, 'best-effort' queues it behind every request that can still make its deadline
+   * (an app's overload policy). Default 'reject'.
+   */
+  readonly overload?: 'reject' | 'best-effort';
   /** The stream sends nothing before this time, ms; default 0. */
   readonly startMs?: number;
   /** The stream sends nothing at or after this time, ms; default: the end of the run. */
@@ -38,7 +44,7 @@ export interface Workload {
   readonly sloMs?: Readonly<Record<string, number>>;
 }
 
-const STREAM_KEYS = ['app', 'model', 'arrival', 'rows', 'sloMs', 'startMs', 'endMs'];
+const STREAM_KEYS = ['app', 'model', 'arrival', 'rows', 'sloMs', 'overload', 'startMs', 'endMs'];
 
 /** Validates parsed JSON/YAML as a Workload; errors name the field (`workload.streams[2].arrival.ratePerS: ...`). */
 export function parseWorkload(value: unknown, path = 'workload'): Workload {
@@ -66,6 +72,7 @@ function parseStream(value: unknown, path: string): WorkloadStream {
     arrival: parseArrival(o['arrival'], `${path}.arrival`),
     ...(rows === undefined ? {} : { rows }),
     ...(sloMs === undefined ? {} : { sloMs }),
+    ...(o['overload'] === undefined ? {} : { overload: asOneOf(o['overload'], `${path}.overload`, ['reject', 'best-effort'] as const) }),
     ...(startMs === undefined ? {} : { startMs }),
     ...(endMs === undefined ? {} : { endMs }),
   };

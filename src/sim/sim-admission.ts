@@ -1,0 +1,121 @@
+// Admission and deadline drops for models on 'edf' executors: the live VersionRuntime's composition of the pure
+// admit(), DeadlineBatcher and AdmissionMargins, over the simulator's state.
+
+import { admit } from '../scheduler/admission.js';
+import type { SimDeadlineState, SimExecutorState, SimModel, SimRequest } from './sim-entities.js';
+
+/**
+ * What admission decided: 'admit' (with its prediction recorded on the request), 'best-effort' (queued without a
+ * deadline) or 'reject'.
+ */
+export type SimAdmission = 'admit' | 'best-effort' | 'reject';
+
+/** Predicted executor-ms of the model's queued work due at or before `deadlineAtMs`, as full batches (VersionRuntime.backlogMs). */
+export function backlogMs(d: SimDeadlineState, deadlineAtMs: number): number {
+  let rows = 0;
+  for (const r of d.queued) if (r.deadlineAtMs <= deadlineAtMs) rows += r.rows;
+  if (rows === 0) return 0;
+  const full = Math.floor(rows / d.maxBatchSize);
+  const rest = rows - full * d.maxBatchSize;
+  return full * d.predictMs(d.maxBatchSize) + (rest > 0 ? d.predictMs(rest) : 0);
+}
+
+/**
+ * Predicted ms left of the work `ex` has taken on: the running unit's profiled cost less the time it has run (none
+ * once past its prediction), and the rest of its job's segments (EDF finishes a started job first).
+ */
+export function remainingBusyMs(ex: SimExecutorState, nowMs: number): number {
+  const job = ex.running?.instance.job;
+  if (ex.running === undefined || job === undefined) return 0;
+  return Math.max(0, job.costMs - (nowMs - ex.startedAtMs)) + (job.segmentsLeft - 1) * job.costMs;
+}
+
+/** The deadline-scheduled models on `m`'s executors, `m` included: the queues a request of `m` waits behind or overtakes. */
+function sharingModels(m: SimModel): Set<SimModel> {
+  const out = new Set<SimModel>();
+  for (const inst of m.instances) for (const h of inst.executor.hosted) if (h.model.deadline !== undefined) out.add(h.model);
+  return out;
+}
+
+/**
+ * Admission at arrival for a request with a deadline (VersionRuntime.infer under the tessera policy): predicted
+ * completion = the executors' remaining work, then the queued work due no later than it on them (wait-estimate), then
+ * its own batch-1 time plus the learned margin of its budget class; an admitted request it would overtake must keep
+ * its slack (protectAdmitted). Admitted: the request carries its prediction, and those it overtakes move later.
+ */
+export function admitArrival(m: SimModel, d: SimDeadlineState, r: SimRequest, nowMs: number, bestEffort: boolean): SimAdmission {
+  const executors = new Set(m.instances.map((i) => i.executor));
+  const busy = [...executors].map((ex) => remainingBusyMs(ex, nowMs));
+  const behind = sharingModels(m);
+  let aheadMs = 0;
+  for (const other of behind) aheadMs += backlogMs(other.deadline as SimDeadlineState, r.deadlineAtMs);
+  const startsAtOnce = aheadMs === 0 && [...executors].some((ex) => ex.running === undefined);
+  const budgetMs = r.deadlineAtMs - nowMs;
+  const marginMs = d.margins.marginMs(nowMs, budgetMs, startsAtOnce);
+  const serviceMs = d.predictMs(r.rows);
+  const delayBehindMs = serviceMs / busy.length;
+  let slackBehindMs = Infinity;
+  for (const other of behind) slackBehindMs = Math.min(slackBehindMs, slackAfterMs(other.deadline as SimDeadlineState, r.deadlineAtMs));
+  const decision = admit({
+    nowMs,
+    deadlineAtMs: r.deadlineAtMs,
+    serviceMs: serviceMs + marginMs,
+    backlogMs: aheadMs,
+    executors: busy.length,
+    executorBusyMs: busy,
+    overload: bestEffort ? 'best-effort' : 'reject',
+    slackBehindMs,
+    delayBehindMs,
+  });
+  if (decision.kind === 'reject') {
+    d.margins.refused(nowMs);
+    return 'reject';
+  }
+  if (decision.kind === 'best-effort') {
+    r.deadlineAtMs = Infinity;
+    return 'best-effort';
+  }
+  r.admitted = { doneAtMs: decision.predictedCompletionMs - marginMs, budgetMs, marginMs, startsAtOnce };
+  for (const other of behind) delayAfter(other.deadline as SimDeadlineState, r.deadlineAtMs, delayBehindMs);
+  return 'admit';
+}
+
+/** Least slack among the queued admitted requests due after `deadlineAtMs` (VersionRuntime.slackAfterMs). */
+function slackAfterMs(d: SimDeadlineState, deadlineAtMs: number): number {
+  let least = Infinity;
+  for (const r of d.queued) {
+    if (r.admitted === undefined || r.deadlineAtMs <= deadlineAtMs) continue;
+    least = Math.min(least, r.deadlineAtMs - r.admitted.doneAtMs - r.admitted.marginMs);
+  }
+  return least;
+}
+
+/** A request due at `deadlineAtMs` overtook the queued admitted ones due later: each finishes `delayMs` later. */
+function delayAfter(d: SimDeadlineState, deadlineAtMs: number, delayMs: number): void {
+  for (const r of d.queued) if (r.admitted !== undefined && r.deadlineAtMs > deadlineAtMs) r.admitted.doneAtMs += delayMs;
+}
+
+/** An admitted request finished (or was dropped as unable to) at `nowMs`: its lateness against the prediction is learned. */
+export function learn(d: SimDeadlineState, r: SimRequest, nowMs: number): void {
+  if (r.admitted !== undefined) d.margins.observe(nowMs, r.admitted.budgetMs, nowMs - r.admitted.doneAtMs, r.admitted.startsAtOnce);
+}
+
+/**
+ * Drops what can no longer meet its deadline (VersionRuntime.expireNow): best-effort requests lose their deadline
+ * and queue on; the others are returned, their lateness learned as the live server learns it (deadline − prediction).
+ */
+export function expire(d: SimDeadlineState, nowMs: number): SimRequest[] {
+  const dropped: SimRequest[] = [];
+  for (const r of d.batcher.expire(nowMs)) {
+    d.queued.delete(r);
+    if (r.bestEffort) {
+      r.deadlineAtMs = Infinity;
+      d.queued.add(r);
+      d.batcher.enqueue(r);
+      continue;
+    }
+    if (r.admitted !== undefined) d.margins.observe(nowMs, r.admitted.budgetMs, r.deadlineAtMs - r.admitted.doneAtMs, r.admitted.startsAtOnce);
+    dropped.push(r);
+  }
+  return dropped;
+}
