@@ -14,10 +14,22 @@ test('the margin is the chosen quantile of the errors', () => {
   assert.equal(m.marginMs(0), 72);
 });
 
-test('by default the margin is the 0.98 quantile when refusals are free: 4 errors of 200 exceed it', () => {
-  const m = new AdmissionMargin({ minSamples: 1 });
+test('by default the margin is the largest error when refusals are free, the 0.98 quantile otherwise', () => {
+  const m = new AdmissionMargin({ minSamples: 1, recurrence: 1 });
   for (let i = 1; i <= 200; i++) m.observe(0, i);
-  assert.equal(m.marginMs(0, true), 196);
+  assert.equal(m.marginMs(0, true), 200);
+  assert.equal(m.marginMs(0), 196);
+});
+
+test('while refusals are free the overloaded quantile applies; otherwise the ordinary one', () => {
+  const m = new AdmissionMargin({ minSamples: 1, recurrence: 1, overloadedQuantile: 1 });
+  for (let i = 1; i <= 200; i++) m.observe(0, i);
+  assert.equal(m.marginMs(0, true), 200);
+  assert.equal(m.marginMs(0, false), 196);
+  const q = new AdmissionMargin({ minSamples: 1, recurrence: 1, quantile: 0.9, overloadedQuantile: 0.95 });
+  for (let i = 1; i <= 200; i++) q.observe(0, i);
+  assert.equal(q.marginMs(0, true), 190);
+  assert.equal(q.marginMs(0, false), 180);
 });
 
 test('requests finishing early never make the margin negative', () => {
