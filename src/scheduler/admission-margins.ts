@@ -21,8 +21,8 @@ export interface AdmissionMarginsOptions extends AdmissionMarginOptions {
   /**
    * Share of the requests decided in the last `horizonMs` (refused, or admitted and finished) that were refused, at or
    * above which the executors count as overloaded (default 0.1). Then a refusal costs nothing: the capacity it frees
-   * goes to a request that was waiting for it, and every class uses its overloaded margin (the largest error by default), not only the lateness that recurs
-   * (AdmissionMargin).
+   * goes to a request that was waiting for it, and every class uses its overloaded margin (by default the largest
+   * error remembered), not only the lateness that recurs (AdmissionMargin).
    */
   readonly overloadedShare?: number;
 }
