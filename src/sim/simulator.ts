@@ -257,6 +257,8 @@ export function simulate(cluster: SimCluster, workload: Workload, profiles: read
       // The live server checks the batcher's size only; running requests do not count against the bound.
       if (m.batcher.size >= m.maxQueueLength) {
         if (measured) m.rejected += 1;
+        // The server counts a full queue as a refusal too, towards its executors being overloaded.
+        m.deadline?.margins.refused(nowMs);
       } else {
         const d = m.deadline;
         const deadlineAtMs = d !== undefined && e.sloMs !== undefined ? nowMs + e.sloMs : Infinity;
