@@ -2,6 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { SeededRandom } from '../onnx/seeded-random.js';
 import { AdmissionMargin } from './admission-margin.js';
 
 test('no errors yet means no margin', () => {
@@ -101,4 +102,28 @@ test('the recurrence and the window are options', () => {
   const within400ms = [[300, 80], [420, 80], [640, 80]] as const;
   assert.equal(withSmallErrors(within400ms).marginMs(1999), 80);
   assert.equal(withSmallErrors(within400ms, new AdmissionMargin({ minSamples: 1, windowMs: 500 })).marginMs(1999), 2);
+});
+
+test('the margin is the quantile of the errors remembered, through evictions by count and by age (against a sort)', () => {
+  const horizonMs = 500;
+  const maxSamples = 40;
+  for (const q of [0.5, 0.9, 0.98, 1]) {
+    const m = new AdmissionMargin({ horizonMs, maxSamples, minSamples: 1, recurrence: 1, quantile: q, overloadedQuantile: q });
+    const rng = new SeededRandom(7);
+    const seen: { at: number; e: number }[] = [];
+    let now = 0;
+    for (let step = 0; step < 300; step++) {
+      // Eight errors at a time (the margin is recomputed every eight), many of them equal, some negative.
+      for (let k = 0; k < 8; k++) {
+        now += rng.nextInt(30);
+        const e = rng.nextInt(20) - 5;
+        m.observe(now, e);
+        seen.push({ at: now, e });
+      }
+      const kept = seen.slice(-maxSamples).filter((x) => x.at >= now - horizonMs);
+      const sorted = kept.map((x) => x.e).sort((a, b) => a - b);
+      const want = sorted.length === 0 ? 0 : Math.max(0, sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] as number);
+      assert.equal(m.marginMs(now, true), want, `q ${q} step ${step}`);
+    }
+  }
 });

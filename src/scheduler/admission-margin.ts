@@ -56,6 +56,8 @@ const RECOMPUTE_EVERY = 8;
 export class AdmissionMargin {
   private readonly at: number[] = [];
   private readonly errors: number[] = [];
+  /** The same errors in ascending order, kept so that a quantile is a lookup, not a sort per admission. */
+  private readonly sorted: number[] = [];
   private fresh = 0;
   private cached = 0;
   private cachedRecurring = 0;
@@ -83,9 +85,10 @@ export class AdmissionMargin {
     if (!Number.isFinite(errorMs)) return;
     this.at.push(nowMs);
     this.errors.push(errorMs);
+    this.sorted.splice(lowerBound(this.sorted, errorMs), 0, errorMs);
     if (this.errors.length > this.maxSamples) {
       this.at.shift();
-      this.errors.shift();
+      this.forget(this.errors.shift() as number);
     }
     this.fresh += 1;
     if (this.fresh >= RECOMPUTE_EVERY || this.errors.length <= RECOMPUTE_EVERY) this.recompute();
@@ -101,7 +104,7 @@ export class AdmissionMargin {
     while (expired < this.at.length && (this.at[expired] as number) < nowMs - this.horizonMs) expired++;
     if (expired > 0) {
       this.at.splice(0, expired);
-      this.errors.splice(0, expired);
+      for (const e of this.errors.splice(0, expired)) this.forget(e);
       this.recompute();
     }
     return refusalsFree ? this.cachedOverloaded : this.cachedRecurring;
@@ -120,11 +123,16 @@ export class AdmissionMargin {
       this.cachedOverloaded = 0;
       return;
     }
-    const sorted = [...this.errors].sort((a, b) => a - b);
+    const sorted = this.sorted;
     const at = (q: number): number => Math.max(0, sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] as number);
     this.cached = at(this.quantile);
     this.cachedOverloaded = at(this.overloadedQuantile);
     this.cachedRecurring = Math.min(this.cached, Math.max(0, this.recurringMs()));
+  }
+
+  /** Removes one occurrence of `errorMs` from the sorted copy. */
+  private forget(errorMs: number): void {
+    this.sorted.splice(lowerBound(this.sorted, errorMs), 1);
   }
 
   /** The largest error reached in `recurrence` distinct windows (-Infinity with errors in fewer windows). */
@@ -139,4 +147,16 @@ export class AdmissionMargin {
     const worst = [...worstByWindow.values()].sort((a, b) => b - a);
     return worst[this.recurrence - 1] ?? -Infinity;
   }
+}
+
+/** First index of `sorted` (ascending) whose value is not below `x`. */
+function lowerBound(sorted: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] as number) < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
