@@ -11,7 +11,7 @@ import type { SimDeadlineState, SimExecutorState, SimModel, SimRequest } from '.
 export type SimAdmission = 'admit' | 'best-effort' | 'reject';
 
 /** Predicted executor-ms of the model's queued work due at or before `deadlineAtMs`, as full batches (VersionRuntime.backlogMs). */
-export function backlogMs(d: SimDeadlineState, deadlineAtMs: number): number {
+function backlogMs(d: SimDeadlineState, deadlineAtMs: number): number {
   let rows = 0;
   for (const r of d.queued) if (r.deadlineAtMs <= deadlineAtMs) rows += r.rows;
   if (rows === 0) return 0;
@@ -24,7 +24,7 @@ export function backlogMs(d: SimDeadlineState, deadlineAtMs: number): number {
  * Predicted ms left of the work `ex` has taken on: the running unit's profiled cost less the time it has run (none
  * once past its prediction), and the rest of its job's segments (EDF finishes a started job first).
  */
-export function remainingBusyMs(ex: SimExecutorState, nowMs: number): number {
+function remainingBusyMs(ex: SimExecutorState, nowMs: number): number {
   const job = ex.running?.instance.job;
   if (ex.running === undefined || job === undefined) return 0;
   return Math.max(0, job.costMs - (nowMs - ex.startedAtMs)) + (job.segmentsLeft - 1) * job.costMs;
@@ -95,7 +95,7 @@ function delayAfter(d: SimDeadlineState, deadlineAtMs: number, delayMs: number):
   for (const r of d.queued) if (r.admitted !== undefined && r.deadlineAtMs > deadlineAtMs) r.admitted.doneAtMs += delayMs;
 }
 
-/** An admitted request finished (or was dropped as unable to) at `nowMs`: its lateness against the prediction is learned. */
+/** A request finished at `nowMs`: if it was admitted on a prediction, its lateness against it is learned. */
 export function learn(d: SimDeadlineState, r: SimRequest, nowMs: number): void {
   if (r.admitted !== undefined) d.margins.observe(nowMs, r.admitted.budgetMs, nowMs - r.admitted.doneAtMs, r.admitted.startsAtOnce);
 }

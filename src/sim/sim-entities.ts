@@ -53,7 +53,6 @@ export interface SimDeadlineState {
   readonly margins: AdmissionMargins;
 }
 
-
 export interface SimBatch {
   readonly instance: SimInstance;
   readonly items: readonly SimRequest[];

@@ -149,7 +149,7 @@ test('a model on two edf executors spreads its load and admits on both', () => {
     ],
     placements: [{ model: 'one', executors: ['e0', 'e1'], maxQueueLength: 100_000 }],
   };
-  const r = run(c, [{ model: 'one', arrival: { kind: 'poisson', ratePerS: 320 } , sloMs: 50 }]);
+  const r = run(c, [{ model: 'one', arrival: { kind: 'poisson', ratePerS: 320 }, sloMs: 50 }]);
   const m = model(r, 'one');
   assertConserved(m);
   // 320/s is 0.8 of two executors and 1.6x one: most requests must be admitted, and both executors work.
