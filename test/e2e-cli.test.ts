@@ -114,14 +114,21 @@ describe('tessera serve and tessera infer', () => {
 });
 
 describe('tessera serve option checks', () => {
-  for (const [option, value] of [['--preempt-quantum-ms', '-1'], ['--segment-quantum-ms', 'abc']] as const) {
+  for (const [option, value, expected] of [
+    ['--preempt-quantum-ms', '-1', 'expected a number >= 0'],
+    ['--segment-quantum-ms', 'abc', 'expected a number >= 0'],
+    ['--admission-quantile', '1.5', 'expected a number in \\(0, 1\\]'],
+    ['--admission-overloaded-share', '0', 'expected a number in \\(0, 1\\]'],
+    ['--admission-horizon-ms', '0', 'expected an integer >= 1'],
+    ['--admission-recurrence', 'two', 'expected an integer >= 1'],
+  ] as const) {
     it(`exits 1 with a clear error for ${option} ${value}`, async () => {
       const res = await run(process.execPath, [MAIN, 'serve', option, value, '--no-grpc', '--http-port', '0', '--state-dir', repo.stateDir], { timeout: EXIT_TIMEOUT_MS }).then(
         () => assert.fail('serve started with an invalid option'),
         (e: { code?: number; stderr?: string }) => e,
       );
       assert.equal(res.code, 1);
-      assert.match(res.stderr ?? '', new RegExp(`option '${option} <n>' argument '${value}' is invalid\\. expected a number >= 0`));
+      assert.match(res.stderr ?? '', new RegExp(`option '${option} <[a-z]+>' argument '${value}' is invalid\\. ${expected}`));
     });
   }
 

@@ -27,6 +27,13 @@ function nonNegative(value: string): number {
   return n;
 }
 
+/** A fraction in (0, 1]: a quantile or a share. */
+function fraction(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0 || n > 1) throw new InvalidArgumentError('expected a number in (0, 1]');
+  return n;
+}
+
 const d = defaultServerOptions();
 const program = new Command('tessera').description('SLO-aware multi-tenant inference serving (Open Inference Protocol V2)').version(packageVersion());
 
@@ -65,6 +72,12 @@ program
       .default(d.workerHeap),
   )
   .option('--preempt-quantum-ms <n>', 'tessera policy: cut models slower than this into segments of about this size, so earlier deadlines overtake them (0: never)', nonNegative, d.preemptQuantumMs)
+  .option('--admission-quantile <q>', "admission's margin: this quantile of recent lateness", fraction, d.admissionQuantile)
+  .option('--admission-overloaded-quantile <q>', "admission's margin while overloaded (refusals free): this quantile of recent lateness", fraction, d.admissionOverloadedQuantile)
+  .option('--admission-horizon-ms <n>', "admission's margin: lateness older than this is forgotten, ms", int(1), d.admissionHorizonMs)
+  .option('--admission-min-samples <n>', "admission's margin: fewer late/early reports than this give no margin", int(1), d.admissionMinSamples)
+  .option('--admission-recurrence <n>', "admission's margin when not overloaded: at most the lateness reached in this many distinct 100 ms windows (1: off)", int(1), d.admissionRecurrence)
+  .option('--admission-overloaded-share <f>', 'executors count as overloaded when this share of recent decisions were refusals', fraction, d.admissionOverloadedShare)
   .action(async (opts: Record<string, unknown>) => {
     const server = await startServer({
       repository: opts['repository'] as string | undefined,
@@ -94,6 +107,12 @@ program
       preemptQuantumMs: opts['preemptQuantumMs'] as number,
       workerNice: opts['workerNice'] as number,
       workerHeap: opts['workerHeap'] as ServerOptions['workerHeap'],
+      admissionQuantile: opts['admissionQuantile'] as number,
+      admissionOverloadedQuantile: opts['admissionOverloadedQuantile'] as number,
+      admissionHorizonMs: opts['admissionHorizonMs'] as number,
+      admissionMinSamples: opts['admissionMinSamples'] as number,
+      admissionRecurrence: opts['admissionRecurrence'] as number,
+      admissionOverloadedShare: opts['admissionOverloadedShare'] as number,
     });
     for (const sig of ['SIGTERM', 'SIGINT'] as const) {
       process.once(sig, () => {

@@ -4,6 +4,8 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { PolicyName } from '../engine/scheduling-policy.js';
 import type { WorkerHeap } from '../executor/pool/pool-options.js';
+import { ADMISSION_MARGIN_DEFAULTS } from '../scheduler/admission-margin.js';
+import { OVERLOADED_SHARE_DEFAULT } from '../scheduler/admission-margins.js';
 
 export interface ServerOptions {
   /** Model repository directory; absent: the built-in zoo, generated under the state directory. */
@@ -64,6 +66,18 @@ export interface ServerOptions {
    * graph segments (every segment's outputs are new buffers), 'release' otherwise.
    */
   readonly workerHeap: 'auto' | WorkerHeap;
+  /**
+   * How admission control learns its safety margin (tessera and fair policies; docs/apps.md): the quantile of recent
+   * lateness used normally and while overloaded, the horizon the errors are kept, how few errors give no margin, in
+   * how many distinct 100 ms windows lateness must recur to count (one stall is one event), and the share of refusals
+   * at which the executors count as overloaded.
+   */
+  readonly admissionQuantile: number;
+  readonly admissionOverloadedQuantile: number;
+  readonly admissionHorizonMs: number;
+  readonly admissionMinSamples: number;
+  readonly admissionRecurrence: number;
+  readonly admissionOverloadedShare: number;
 }
 
 export function defaultServerOptions(): ServerOptions {
@@ -97,5 +111,11 @@ export function defaultServerOptions(): ServerOptions {
     preemptQuantumMs: 0,
     workerNice: 10,
     workerHeap: 'auto',
+    admissionQuantile: ADMISSION_MARGIN_DEFAULTS.quantile,
+    admissionOverloadedQuantile: ADMISSION_MARGIN_DEFAULTS.overloadedQuantile,
+    admissionHorizonMs: ADMISSION_MARGIN_DEFAULTS.horizonMs,
+    admissionMinSamples: ADMISSION_MARGIN_DEFAULTS.minSamples,
+    admissionRecurrence: ADMISSION_MARGIN_DEFAULTS.recurrence,
+    admissionOverloadedShare: OVERLOADED_SHARE_DEFAULT,
   };
 }

@@ -10,6 +10,7 @@ import type { Tensor } from '../core/tensor.js';
 import type { Executor, LoadSpec, LoadedSession, RunResult } from '../executor/executor.js';
 import { DEFAULT_VERSION_POLICY, type ModelConfig } from '../repository/model-config.js';
 import type { RepositoryModel } from '../repository/model-repository.js';
+import type { AdmissionMarginsOptions } from '../scheduler/admission-margins.js';
 import { Engine, type EngineLogger } from './engine.js';
 import type { ExecutorChange, ExecutorPool } from './executor-pool.js';
 import { schedulingPolicy } from './scheduling-policy.js';
@@ -64,7 +65,7 @@ function req(model: string, parameters?: InferRequest['parameters']): InferReque
 }
 
 const engines: Engine[] = [];
-async function makeEngine(models: RepositoryModel[], executor: SlowExecutor, policy = 'tessera', apps: AppSpec[] = []): Promise<Engine> {
+async function makeEngine(models: RepositoryModel[], executor: SlowExecutor, policy = 'tessera', apps: AppSpec[] = [], admissionMargins?: AdmissionMarginsOptions): Promise<Engine> {
   const engine = new Engine({
     repository: { scan: async () => models, get: async (n) => models.find((m) => m.name === n) },
     pool: new OnePool([executor]),
@@ -73,7 +74,15 @@ async function makeEngine(models: RepositoryModel[], executor: SlowExecutor, pol
     serverVersion: 'test',
     policy: schedulingPolicy(policy),
     apps: { get: (tenant, name) => apps.find((a) => a.tenant === tenant && a.name === name), tenantWeight: () => 1 },
-    defaults: { intraOpThreads: 1, maxBatchSize: 0, maxQueueDelayUs: 0, maxQueueLength: 100, unavailableTimeoutMs: 5000, maxBatchesInFlight: 1 },
+    defaults: {
+      intraOpThreads: 1,
+      maxBatchSize: 0,
+      maxQueueDelayUs: 0,
+      maxQueueLength: 100,
+      unavailableTimeoutMs: 5000,
+      maxBatchesInFlight: 1,
+      ...(admissionMargins === undefined ? {} : { admissionMargins }),
+    },
   });
   await engine.start({ loadAll: true });
   engines.push(engine);
@@ -260,3 +269,14 @@ for (const by of ['admission on the model', 'the router on the task'] as const) 
     await assert.rejects(probe(), (e: unknown) => e instanceof ServingError && e.code === 'RESOURCE_EXHAUSTED' && /admission/.test(e.message));
   });
 }
+
+test("the engine's admission margins take the server's options: with recurrence 1 one stall refuses without overload", async () => {
+  const ex = new StallingExecutor('w0');
+  const engine = await makeEngine([model('m')], ex, 'tessera', [], { recurrence: 1 });
+  await engine.infer(req('m'));
+  ex.stallMs = 280;
+  await Promise.allSettled(Array.from({ length: 17 }, () => engine.infer(req('m', { 'tessera.slo_ms': 300 }))));
+  void engine.infer(req('m'));
+  // The same probe the default engine admits after this stall (above): the stall alone now sets the margin.
+  await assert.rejects(engine.infer(req('m', { 'tessera.slo_ms': 260 })), (e: unknown) => e instanceof ServingError && e.code === 'RESOURCE_EXHAUSTED' && /admission/.test(e.message));
+});

@@ -23,7 +23,7 @@ import { ModelLifecycle } from '../repository/model-lifecycle.js';
 import type { RepositoryModel } from '../repository/model-repository.js';
 import { selectVersions } from '../repository/version-policy.js';
 import type { AppSpec } from '../core/app.js';
-import { AdmissionMargins } from '../scheduler/admission-margins.js';
+import { AdmissionMargins, type AdmissionMarginsOptions } from '../scheduler/admission-margins.js';
 import { DeadlineBatcher } from '../scheduler/batchers/deadline-batcher.js';
 import { DynamicBatcher } from '../scheduler/batchers/dynamic-batcher.js';
 import { SingleBatcher } from '../scheduler/batchers/single-batcher.js';
@@ -91,6 +91,8 @@ export interface EngineDefaults {
   readonly preemptQuantumMs?: number;
   /** Where segment files are written (a state directory, never the repository). */
   readonly segmentDir?: string;
+  /** How admission learns its margins, per executor kind (default: AdmissionMargins' own defaults). */
+  readonly admissionMargins?: AdmissionMarginsOptions;
 }
 
 /** Where stored profiles come from and where newly ready versions are sent to be profiled. */
@@ -514,7 +516,7 @@ export class Engine implements EngineApi {
   private sharedFor(kind: string): SharedContention {
     let c = this.contention.get(kind);
     if (c === undefined) {
-      c = { slowdown: new SharedSlowdown(), margins: new AdmissionMargins() };
+      c = { slowdown: new SharedSlowdown(), margins: new AdmissionMargins(this.o.defaults.admissionMargins) };
       this.contention.set(kind, c);
     }
     return c;

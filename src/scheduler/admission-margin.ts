@@ -50,6 +50,17 @@ export interface AdmissionMarginOptions {
   readonly recurrence?: number;
 }
 
+/** The defaults of AdmissionMarginOptions (the server's `--admission-*` flags start from these). */
+export const ADMISSION_MARGIN_DEFAULTS = {
+  horizonMs: 2000,
+  minSamples: 16,
+  maxSamples: 256,
+  quantile: 0.98,
+  overloadedQuantile: 1,
+  windowMs: 100,
+  recurrence: 3,
+} as const;
+
 /** The quantile is recomputed after this many new errors at most (sorting per request is wasteful). */
 const RECOMPUTE_EVERY = 8;
 
@@ -71,13 +82,14 @@ export class AdmissionMargin {
   private readonly recurrence: number;
 
   constructor(o: AdmissionMarginOptions = {}) {
-    this.horizonMs = Math.max(1, o.horizonMs ?? 2000);
-    this.minSamples = Math.max(1, Math.floor(o.minSamples ?? 16));
-    this.maxSamples = Math.max(1, Math.floor(o.maxSamples ?? 256));
-    this.quantile = Math.min(1, Math.max(0, o.quantile ?? 0.98));
-    this.overloadedQuantile = Math.min(1, Math.max(0, o.overloadedQuantile ?? 1));
-    this.windowMs = Math.max(1, o.windowMs ?? 100);
-    this.recurrence = Math.max(1, Math.floor(o.recurrence ?? 3));
+    const d = ADMISSION_MARGIN_DEFAULTS;
+    this.horizonMs = Math.max(1, o.horizonMs ?? d.horizonMs);
+    this.minSamples = Math.max(1, Math.floor(o.minSamples ?? d.minSamples));
+    this.maxSamples = Math.max(1, Math.floor(o.maxSamples ?? d.maxSamples));
+    this.quantile = Math.min(1, Math.max(0, o.quantile ?? d.quantile));
+    this.overloadedQuantile = Math.min(1, Math.max(0, o.overloadedQuantile ?? d.overloadedQuantile));
+    this.windowMs = Math.max(1, o.windowMs ?? d.windowMs);
+    this.recurrence = Math.max(1, Math.floor(o.recurrence ?? d.recurrence));
   }
 
   /** Records at `nowMs` how late (positive) or early (negative) an admitted request finished against its prediction. */

@@ -1,7 +1,7 @@
 // Admission margins by time budget: requests with about the same slack meet about the same lateness, whichever model
 // version runs them.
 
-import { AdmissionMargin, type AdmissionMarginOptions } from './admission-margin.js';
+import { ADMISSION_MARGIN_DEFAULTS, AdmissionMargin, type AdmissionMarginOptions } from './admission-margin.js';
 
 /**
  * Budget classes are half-octaves of the time from admission to the deadline (50 ms and 75 ms fall in different
@@ -27,6 +27,9 @@ export interface AdmissionMarginsOptions extends AdmissionMarginOptions {
   readonly overloadedShare?: number;
 }
 
+/** Default AdmissionMarginsOptions.overloadedShare. */
+export const OVERLOADED_SHARE_DEFAULT = 0.1;
+
 export class AdmissionMargins {
   private readonly byClass = new Map<string, AdmissionMargin>();
   private readonly refusals: RecentTimes;
@@ -34,10 +37,10 @@ export class AdmissionMargins {
   private readonly overloadedShare: number;
 
   constructor(private readonly options: AdmissionMarginsOptions = {}) {
-    const horizonMs = Math.max(1, options.horizonMs ?? 2000);
+    const horizonMs = Math.max(1, options.horizonMs ?? ADMISSION_MARGIN_DEFAULTS.horizonMs);
     this.refusals = new RecentTimes(horizonMs);
     this.finished = new RecentTimes(horizonMs);
-    this.overloadedShare = Math.min(1, Math.max(0, options.overloadedShare ?? 0.1));
+    this.overloadedShare = Math.min(1, Math.max(0, options.overloadedShare ?? OVERLOADED_SHARE_DEFAULT));
   }
 
   /**
