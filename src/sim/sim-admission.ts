@@ -30,11 +30,25 @@ function remainingBusyMs(ex: SimExecutorState, nowMs: number): number {
   return Math.max(0, job.costMs - (nowMs - ex.startedAtMs)) + (job.segmentsLeft - 1) * job.costMs;
 }
 
-/** The deadline-scheduled models on `m`'s executors, `m` included: the queues a request of `m` waits behind or overtakes. */
-function sharingModels(m: SimModel): Set<SimModel> {
-  const out = new Set<SimModel>();
-  for (const inst of m.instances) for (const h of inst.executor.hosted) if (h.model.deadline !== undefined) out.add(h.model);
-  return out;
+/** Where a model runs, which does not change during a run: its executors and the deadline states sharing them. */
+interface Placement {
+  readonly executors: readonly SimExecutorState[];
+  /** The deadline-scheduled models on those executors, `m` included: the queues its requests wait behind or overtake. */
+  readonly sharing: readonly SimDeadlineState[];
+}
+
+const placements = new WeakMap<SimModel, Placement>();
+
+function placementOf(m: SimModel): Placement {
+  let p = placements.get(m);
+  if (p === undefined) {
+    const executors = [...new Set(m.instances.map((i) => i.executor))];
+    const sharing = new Set<SimDeadlineState>();
+    for (const ex of executors) for (const h of ex.hosted) if (h.model.deadline !== undefined) sharing.add(h.model.deadline);
+    p = { executors, sharing: [...sharing] };
+    placements.set(m, p);
+  }
+  return p;
 }
 
 /**
@@ -44,18 +58,17 @@ function sharingModels(m: SimModel): Set<SimModel> {
  * its slack (protectAdmitted). Admitted: the request carries its prediction, and those it overtakes move later.
  */
 export function admitArrival(m: SimModel, d: SimDeadlineState, r: SimRequest, nowMs: number, bestEffort: boolean): SimAdmission {
-  const executors = new Set(m.instances.map((i) => i.executor));
-  const busy = [...executors].map((ex) => remainingBusyMs(ex, nowMs));
-  const behind = sharingModels(m);
+  const { executors, sharing } = placementOf(m);
+  const busy = executors.map((ex) => remainingBusyMs(ex, nowMs));
   let aheadMs = 0;
-  for (const other of behind) aheadMs += backlogMs(other.deadline as SimDeadlineState, r.deadlineAtMs);
-  const startsAtOnce = aheadMs === 0 && [...executors].some((ex) => ex.running === undefined);
+  for (const other of sharing) aheadMs += backlogMs(other, r.deadlineAtMs);
+  const startsAtOnce = aheadMs === 0 && executors.some((ex) => ex.running === undefined);
   const budgetMs = r.deadlineAtMs - nowMs;
   const marginMs = d.margins.marginMs(nowMs, budgetMs, startsAtOnce);
   const serviceMs = d.predictMs(r.rows);
   const delayBehindMs = serviceMs / busy.length;
   let slackBehindMs = Infinity;
-  for (const other of behind) slackBehindMs = Math.min(slackBehindMs, slackAfterMs(other.deadline as SimDeadlineState, r.deadlineAtMs));
+  for (const other of sharing) slackBehindMs = Math.min(slackBehindMs, slackAfterMs(other, r.deadlineAtMs));
   const decision = admit({
     nowMs,
     deadlineAtMs: r.deadlineAtMs,
@@ -76,7 +89,7 @@ export function admitArrival(m: SimModel, d: SimDeadlineState, r: SimRequest, no
     return 'best-effort';
   }
   r.admitted = { doneAtMs: decision.predictedCompletionMs - marginMs, budgetMs, marginMs, startsAtOnce };
-  for (const other of behind) delayAfter(other.deadline as SimDeadlineState, r.deadlineAtMs, delayBehindMs);
+  for (const other of sharing) delayAfter(other, r.deadlineAtMs, delayBehindMs);
   return 'admit';
 }
 
