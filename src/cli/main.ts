@@ -9,7 +9,7 @@ import { registerBenchCommand } from './bench-command.js';
 import { inferCommand } from './infer-command.js';
 import { addProfileCommand } from './profile-command.js';
 import { simCommand } from './sim-command.js';
-import { type ServerOptions, defaultServerOptions } from './server-options.js';
+import { type AdmissionSettings, type ServerOptions, defaultServerOptions } from './server-options.js';
 import { ensureZoo, packageVersion, startServer } from './server.js';
 import { POLICY_NAMES, type PolicyName } from '../engine/scheduling-policy.js';
 
@@ -35,9 +35,20 @@ function fraction(value: string): number {
 }
 
 const d = defaultServerOptions();
+
+/** `tessera serve --admission-*`: each flag, the AdmissionSettings field it sets, its parser and its help. */
+const ADMISSION_FLAGS: readonly (readonly [keyof AdmissionSettings, string, (v: string) => number, string])[] = [
+  ['quantile', '--admission-quantile <q>', fraction, "admission's margin: this quantile of recent lateness"],
+  ['overloadedQuantile', '--admission-overloaded-quantile <q>', fraction, "admission's margin while overloaded (refusals free): this quantile of recent lateness"],
+  ['horizonMs', '--admission-horizon-ms <n>', int(1), "admission's margin: lateness older than this is forgotten, ms"],
+  ['minSamples', '--admission-min-samples <n>', int(1), "admission's margin: fewer late/early reports than this give no margin"],
+  ['recurrence', '--admission-recurrence <n>', int(1), "admission's margin when not overloaded: at most the lateness reached in this many distinct 100 ms windows (1: off)"],
+  ['overloadedShare', '--admission-overloaded-share <f>', fraction, 'executors count as overloaded when this share of recent decisions were refusals'],
+];
+
 const program = new Command('tessera').description('SLO-aware multi-tenant inference serving (Open Inference Protocol V2)').version(packageVersion());
 
-program
+const serve = program
   .command('serve')
   .description('serve a model repository (default: the built-in zoo) over HTTP and gRPC')
   .option('--repository <dir>', 'model repository directory (default: the built-in zoo in the state directory)')
@@ -71,56 +82,50 @@ program
       .choices(['auto', 'release', 'reuse'])
       .default(d.workerHeap),
   )
-  .option('--preempt-quantum-ms <n>', 'tessera policy: cut models slower than this into segments of about this size, so earlier deadlines overtake them (0: never)', nonNegative, d.preemptQuantumMs)
-  .option('--admission-quantile <q>', "admission's margin: this quantile of recent lateness", fraction, d.admissionQuantile)
-  .option('--admission-overloaded-quantile <q>', "admission's margin while overloaded (refusals free): this quantile of recent lateness", fraction, d.admissionOverloadedQuantile)
-  .option('--admission-horizon-ms <n>', "admission's margin: lateness older than this is forgotten, ms", int(1), d.admissionHorizonMs)
-  .option('--admission-min-samples <n>', "admission's margin: fewer late/early reports than this give no margin", int(1), d.admissionMinSamples)
-  .option('--admission-recurrence <n>', "admission's margin when not overloaded: at most the lateness reached in this many distinct 100 ms windows (1: off)", int(1), d.admissionRecurrence)
-  .option('--admission-overloaded-share <f>', 'executors count as overloaded when this share of recent decisions were refusals', fraction, d.admissionOverloadedShare)
-  .action(async (opts: Record<string, unknown>) => {
-    const server = await startServer({
-      repository: opts['repository'] as string | undefined,
-      stateDir: opts['stateDir'] as string,
-      host: opts['host'] as string,
-      httpPort: opts['httpPort'] as number,
-      grpcPort: opts['grpc'] === false ? -1 : (opts['grpcPort'] as number),
-      workers: opts['workers'] as number,
-      intraOpThreads: opts['threads'] as number,
-      defaultMaxBatchSize: opts['maxBatchSize'] as number,
-      defaultMaxQueueDelayUs: opts['maxQueueDelayUs'] as number,
-      maxQueueLength: opts['maxQueueLength'] as number,
-      maxBodyBytes: opts['maxBodyBytes'] as number,
-      modelControl: opts['modelControl'] as 'none' | 'explicit',
-      loadModels: opts['loadModel'] as string[],
-      drainTimeoutMs: opts['drainTimeoutMs'] as number,
-      unavailableTimeoutMs: opts['unavailableTimeoutMs'] as number,
-      logLevel: opts['logLevel'] as string,
-      maxBatchesInFlight: opts['maxBatchesInFlight'] as number,
-      backgroundProfile: opts['profile'] !== false,
-      profileCellBudgetMs: opts['profileCellBudgetMs'] as number,
-      profileModelBudgetMs: opts['profileModelBudgetMs'] as number,
-      policy: opts['policy'] as PolicyName,
-      auth: opts['auth'] === true,
-      appsFile: opts['apps'] as string | undefined,
-      segmentQuantumMs: opts['segmentQuantumMs'] as number,
-      preemptQuantumMs: opts['preemptQuantumMs'] as number,
-      workerNice: opts['workerNice'] as number,
-      workerHeap: opts['workerHeap'] as ServerOptions['workerHeap'],
-      admissionQuantile: opts['admissionQuantile'] as number,
-      admissionOverloadedQuantile: opts['admissionOverloadedQuantile'] as number,
-      admissionHorizonMs: opts['admissionHorizonMs'] as number,
-      admissionMinSamples: opts['admissionMinSamples'] as number,
-      admissionRecurrence: opts['admissionRecurrence'] as number,
-      admissionOverloadedShare: opts['admissionOverloadedShare'] as number,
-    });
-    for (const sig of ['SIGTERM', 'SIGINT'] as const) {
-      process.once(sig, () => {
-        server.logger.info({ signal: sig }, 'shutting down');
-        void server.stop().then(() => process.exit(0));
-      });
-    }
+  .option('--preempt-quantum-ms <n>', 'tessera policy: cut models slower than this into segments of about this size, so earlier deadlines overtake them (0: never)', nonNegative, d.preemptQuantumMs);
+const admissionOptions = ADMISSION_FLAGS.map(([field, flag, parse, help]) => {
+  const option = new Option(flag, help).argParser(parse).default(d.admission[field]);
+  serve.addOption(option);
+  return [field, option] as const;
+});
+serve.action(async (opts: Record<string, unknown>) => {
+  const server = await startServer({
+    repository: opts['repository'] as string | undefined,
+    stateDir: opts['stateDir'] as string,
+    host: opts['host'] as string,
+    httpPort: opts['httpPort'] as number,
+    grpcPort: opts['grpc'] === false ? -1 : (opts['grpcPort'] as number),
+    workers: opts['workers'] as number,
+    intraOpThreads: opts['threads'] as number,
+    defaultMaxBatchSize: opts['maxBatchSize'] as number,
+    defaultMaxQueueDelayUs: opts['maxQueueDelayUs'] as number,
+    maxQueueLength: opts['maxQueueLength'] as number,
+    maxBodyBytes: opts['maxBodyBytes'] as number,
+    modelControl: opts['modelControl'] as 'none' | 'explicit',
+    loadModels: opts['loadModel'] as string[],
+    drainTimeoutMs: opts['drainTimeoutMs'] as number,
+    unavailableTimeoutMs: opts['unavailableTimeoutMs'] as number,
+    logLevel: opts['logLevel'] as string,
+    maxBatchesInFlight: opts['maxBatchesInFlight'] as number,
+    backgroundProfile: opts['profile'] !== false,
+    profileCellBudgetMs: opts['profileCellBudgetMs'] as number,
+    profileModelBudgetMs: opts['profileModelBudgetMs'] as number,
+    policy: opts['policy'] as PolicyName,
+    auth: opts['auth'] === true,
+    appsFile: opts['apps'] as string | undefined,
+    segmentQuantumMs: opts['segmentQuantumMs'] as number,
+    preemptQuantumMs: opts['preemptQuantumMs'] as number,
+    workerNice: opts['workerNice'] as number,
+    workerHeap: opts['workerHeap'] as ServerOptions['workerHeap'],
+    admission: Object.fromEntries(admissionOptions.map(([field, option]) => [field, opts[option.attributeName()] as number])) as AdmissionSettings,
   });
+  for (const sig of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(sig, () => {
+      server.logger.info({ signal: sig }, 'shutting down');
+      void server.stop().then(() => process.exit(0));
+    });
+  }
+});
 
 program
   .command('zoo')

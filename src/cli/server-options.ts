@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import type { PolicyName } from '../engine/scheduling-policy.js';
 import type { WorkerHeap } from '../executor/pool/pool-options.js';
 import { ADMISSION_MARGIN_DEFAULTS } from '../scheduler/admission-margin.js';
-import { OVERLOADED_SHARE_DEFAULT } from '../scheduler/admission-margins.js';
+import { type AdmissionMarginsOptions, OVERLOADED_SHARE_DEFAULT } from '../scheduler/admission-margins.js';
+
+/** The admission-margin options a server exposes (`--admission-*`), each with its value. */
+export type AdmissionSettings = Required<Pick<AdmissionMarginsOptions, 'quantile' | 'overloadedQuantile' | 'horizonMs' | 'minSamples' | 'recurrence' | 'overloadedShare'>>;
 
 export interface ServerOptions {
   /** Model repository directory; absent: the built-in zoo, generated under the state directory. */
@@ -72,12 +75,7 @@ export interface ServerOptions {
    * how many distinct 100 ms windows lateness must recur to count (one stall is one event), and the share of refusals
    * at which the executors count as overloaded.
    */
-  readonly admissionQuantile: number;
-  readonly admissionOverloadedQuantile: number;
-  readonly admissionHorizonMs: number;
-  readonly admissionMinSamples: number;
-  readonly admissionRecurrence: number;
-  readonly admissionOverloadedShare: number;
+  readonly admission: AdmissionSettings;
 }
 
 export function defaultServerOptions(): ServerOptions {
@@ -111,11 +109,13 @@ export function defaultServerOptions(): ServerOptions {
     preemptQuantumMs: 0,
     workerNice: 10,
     workerHeap: 'auto',
-    admissionQuantile: ADMISSION_MARGIN_DEFAULTS.quantile,
-    admissionOverloadedQuantile: ADMISSION_MARGIN_DEFAULTS.overloadedQuantile,
-    admissionHorizonMs: ADMISSION_MARGIN_DEFAULTS.horizonMs,
-    admissionMinSamples: ADMISSION_MARGIN_DEFAULTS.minSamples,
-    admissionRecurrence: ADMISSION_MARGIN_DEFAULTS.recurrence,
-    admissionOverloadedShare: OVERLOADED_SHARE_DEFAULT,
+    admission: {
+      quantile: ADMISSION_MARGIN_DEFAULTS.quantile,
+      overloadedQuantile: ADMISSION_MARGIN_DEFAULTS.overloadedQuantile,
+      horizonMs: ADMISSION_MARGIN_DEFAULTS.horizonMs,
+      minSamples: ADMISSION_MARGIN_DEFAULTS.minSamples,
+      recurrence: ADMISSION_MARGIN_DEFAULTS.recurrence,
+      overloadedShare: OVERLOADED_SHARE_DEFAULT,
+    },
   };
 }

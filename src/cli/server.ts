@@ -128,14 +128,7 @@ export async function startServer(o: ServerOptions, loggerOverride?: Logger): Pr
       segmentQuantumMs: o.segmentQuantumMs,
       preemptQuantumMs: o.preemptQuantumMs,
       segmentDir: join(o.stateDir, 'segments'),
-      admissionMargins: {
-        quantile: o.admissionQuantile,
-        overloadedQuantile: o.admissionOverloadedQuantile,
-        horizonMs: o.admissionHorizonMs,
-        minSamples: o.admissionMinSamples,
-        recurrence: o.admissionRecurrence,
-        overloadedShare: o.admissionOverloadedShare,
-      },
+      admissionMargins: o.admission,
     },
   });
   const metrics = new Metrics(() => pool.executors().map((e) => ({ id: e.id, rssBytes: e.rssBytes })));
