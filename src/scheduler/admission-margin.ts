@@ -61,7 +61,7 @@ export const ADMISSION_MARGIN_DEFAULTS = {
   recurrence: 3,
 } as const;
 
-/** The quantile is recomputed after this many new errors at most (sorting per request is wasteful). */
+/** The margins are recomputed after this many new errors at most (the recurrence check walks every error). */
 const RECOMPUTE_EVERY = 8;
 
 export class AdmissionMargin {
