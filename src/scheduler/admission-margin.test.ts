@@ -71,6 +71,16 @@ test('a handful of late requests alone gives no margin', () => {
   assert.equal(m.marginMs(0), 100);
 });
 
+test('while refusals are free a few errors give a margin: the minimum count guards light loads only', () => {
+  const m = new AdmissionMargin({ minSamples: 16, recurrence: 1 });
+  assert.equal(m.marginMs(0, true), 0, 'no error remembered, no margin');
+  m.observe(0, 30);
+  m.observe(0, 80);
+  assert.equal(m.marginMs(0, true), 80);
+  assert.equal(m.marginMs(0, false), 0);
+  assert.equal(m.marginMs(3000, true), 0, 'the errors expire with the horizon');
+});
+
 /** `m` after 40 errors of 2 ms, one every 50 ms over 2 s, and the `late` (time, error) pairs, in time order. */
 function withSmallErrors(late: readonly (readonly [number, number])[], m = new AdmissionMargin({ minSamples: 1 })): AdmissionMargin {
   const all = [...late, ...Array.from({ length: 40 }, (_, i) => [i * 50, 2] as const)].sort((a, b) => a[0] - b[0]);

@@ -22,6 +22,10 @@ export interface AdmissionMarginOptions {
   /**
    * Fewer remembered errors than this give no margin (default 16): at a light load one hiccup (a GC pause, another
    * process) delays a handful of requests together, and their errors alone must not refuse the next second's traffic.
+   * It does not apply while refusals are free (`marginMs(now, true)`): under overload an app with a tight SLO gets few
+   * requests admitted, often fewer than 16 in the horizon, and without this exception they were admitted on no
+   * margin at all exactly when the executors were most contended. In bench:slo scratch runs at 3x capacity (3 pairs)
+   * that raised admitted attainment from 96.2 / 96.6 / 96.3% to 97.0 / 97.1 / 97.3%, most of it in the 50 ms app.
    */
   readonly minSamples?: number;
   /** Most errors kept (default 256). */
@@ -129,16 +133,16 @@ export class AdmissionMargin {
 
   private recompute(): void {
     this.fresh = 0;
+    const sorted = this.sorted;
+    const at = (q: number): number => Math.max(0, sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] as number);
+    // While refusals are free, a few errors are enough: minSamples guards light loads, where a refusal costs a request.
+    this.cachedOverloaded = sorted.length > 0 ? at(this.overloadedQuantile) : 0;
     if (this.errors.length < this.minSamples) {
       this.cached = 0;
       this.cachedRecurring = 0;
-      this.cachedOverloaded = 0;
       return;
     }
-    const sorted = this.sorted;
-    const at = (q: number): number => Math.max(0, sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] as number);
     this.cached = at(this.quantile);
-    this.cachedOverloaded = at(this.overloadedQuantile);
     this.cachedRecurring = Math.min(this.cached, Math.max(0, this.recurringMs()));
   }
 
