@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
+import { defaultServerOptions } from '../src/cli/server-options.js';
 import { buildTinyAdd } from '../src/repository/zoo/tiny-add.js';
 import type { InferResponseJson } from './helpers/oip-client.js';
 import { isProcessAlive } from './helpers/process-alive.js';
@@ -30,6 +31,8 @@ let server: ChildProcess;
 let url: string;
 let exited: Promise<[number | null, NodeJS.Signals | null]>;
 const logLines: string[] = [];
+/** The "tessera is serving" log entry. */
+let serving: Record<string, unknown> = {};
 
 /** Pids of the server's child processes (its workers), from ps. */
 function childPids(pid: number): number[] {
@@ -46,7 +49,7 @@ function childPids(pid: number): number[] {
 before(async () => {
   server = spawn(
     process.execPath,
-    [MAIN, 'serve', '--repository', repo.root, '--state-dir', repo.stateDir, '--host', '127.0.0.1', '--http-port', '0', '--no-grpc', '--workers', '2', '--log-level', 'info'],
+    [MAIN, 'serve', '--repository', repo.root, '--state-dir', repo.stateDir, '--host', '127.0.0.1', '--http-port', '0', '--no-grpc', '--workers', '2', '--log-level', 'info', '--admission-quantile', '0.95', '--admission-horizon-ms', '3000'],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   exited = once(server, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
@@ -56,7 +59,10 @@ before(async () => {
       logLines.push(line);
       try {
         const entry = JSON.parse(line) as { msg?: string; http?: number };
-        if (entry.msg === 'tessera is serving' && typeof entry.http === 'number') resolve(entry.http);
+        if (entry.msg === 'tessera is serving' && typeof entry.http === 'number') {
+          serving = entry;
+          resolve(entry.http);
+        }
       } catch {
         // not a log line (a worker may print too)
       }
@@ -79,6 +85,11 @@ describe('tessera serve and tessera infer', () => {
   it('answers ready once it logs that it is serving', async () => {
     const res = await fetch(`${url}/v2/health/ready`, { signal: AbortSignal.timeout(15_000) });
     assert.equal(res.status, 200);
+  });
+
+  it('logs the scheduling settings in effect: the --admission-* values given, the defaults for the rest', () => {
+    assert.equal(serving['policy'], defaultServerOptions().policy);
+    assert.deepEqual(serving['admission'], { ...defaultServerOptions().admission, quantile: 0.95, horizonMs: 3000 });
   });
 
   it('infer --json prints the response and timing for the given input files', async () => {

@@ -41,7 +41,7 @@ const ADMISSION_FLAGS: readonly (readonly [keyof AdmissionSettings, string, (v: 
   ['quantile', '--admission-quantile <q>', fraction, "admission's margin: this quantile of recent lateness"],
   ['overloadedQuantile', '--admission-overloaded-quantile <q>', fraction, "admission's margin while overloaded (refusals free): this quantile of recent lateness"],
   ['horizonMs', '--admission-horizon-ms <n>', int(1), "admission's margin: lateness older than this is forgotten, ms"],
-  ['minSamples', '--admission-min-samples <n>', int(1), "admission's margin: fewer late/early reports than this give no margin"],
+  ['minSamples', '--admission-min-samples <n>', int(1), "admission's margin: fewer late/early reports than this give no margin (not applied while overloaded)"],
   ['recurrence', '--admission-recurrence <n>', int(1), "admission's margin when not overloaded: at most the lateness reached in this many distinct 100 ms windows (1: off)"],
   ['overloadedShare', '--admission-overloaded-share <f>', fraction, 'executors count as overloaded when this share of recent decisions were refusals'],
 ];

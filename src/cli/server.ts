@@ -157,7 +157,7 @@ export async function startServer(o: ServerOptions, loggerOverride?: Logger): Pr
           ...(o.auth ? { authenticate: (value: string | undefined) => authenticateMetadata(value, { tenants, enabled: true }) } : {}),
         })
       : undefined;
-  logger.info({ http: httpPort, grpc: grpc?.port, repository: repositoryDir }, 'tessera is serving');
+  logger.info({ http: httpPort, grpc: grpc?.port, repository: repositoryDir, policy: o.policy, admission: o.admission }, 'tessera is serving');
 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {

@@ -115,6 +115,22 @@ test('with one unit in flight the next is chosen when the executor frees, by the
   assert.equal(s.remainingBusyMs(0), 1);
 });
 
+test('admission expects a unit past its prediction to run on; the room check reads it as done', () => {
+  const clock = new ManualClock();
+  const s = scheduler(1, undefined, clock);
+  const a = new StubFlow('a', 1, 5);
+  s.add(a);
+  s.pump();
+  assert.equal(a.running.length, 1);
+  clock.advance(3);
+  assert.equal(s.expectedBusyMs(clock.nowMs()), 2);
+  assert.equal(s.remainingBusyMs(clock.nowMs()), 2);
+  // The 5 ms unit has run 8 ms: 3 ms over, so 3 ms more are expected.
+  clock.advance(5);
+  assert.equal(s.expectedBusyMs(clock.nowMs()), 3);
+  assert.equal(s.remainingBusyMs(clock.nowMs()), 0);
+});
+
 /** Two executors (one unit each) of one reservation group, both hosting every flow given. */
 function reservedPair(clock: ManualClock, ...flows: Flow[]): [ExecutorScheduler, ExecutorScheduler] {
   const group = new ReservationGroup();

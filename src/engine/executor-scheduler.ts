@@ -4,6 +4,7 @@ import type { Clock } from '../core/clock.js';
 import { type Executor, type RunOptions, ranksBefore } from '../executor/executor.js';
 import type { FlowSelector, FlowView, UnitRank } from '../scheduler/flow-selector.js';
 import { deferUntilMs, mayDefer } from '../scheduler/reservation.js';
+import { expectedRemainingMs } from '../scheduler/wait-estimate.js';
 
 /** A unit of work a flow hands to the executor: a batch, or one segment of a segmented job. */
 export interface WorkUnit {
@@ -132,6 +133,15 @@ export class ExecutorScheduler {
   /** Whether this executor serves the flow `key`. */
   hosts(key: string): boolean {
     return this.flows.has(key);
+  }
+
+  /**
+   * Expected ms until the executor has finished every unit sent to it, for admission and the router: like
+   * remainingBusyMs, but units past their prediction are expected to run on (expectedRemainingMs).
+   */
+  expectedBusyMs(nowMs: number): number {
+    if (this.inFlight === 0) return 0;
+    return expectedRemainingMs(this.inFlightCostMs, nowMs - this.busySinceMs);
   }
 
   /**

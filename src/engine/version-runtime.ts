@@ -349,12 +349,12 @@ export class VersionRuntime implements Flow {
   }
 
   /**
-   * Remaining busy time of each executor that is up. With none up (a worker restarting) one idle executor stands in:
+   * Expected busy time left on each executor that is up (expectedBusyMs). With none up (a worker restarting) one idle executor stands in:
    * the request queues and runs once it is back, as admission has always assumed.
    */
   private executorBusyMs(nowMs: number): number[] {
     const usable = this.o.schedulers.filter((s) => s.usable);
-    return usable.length === 0 ? [0] : usable.map((s) => s.remainingBusyMs(nowMs));
+    return usable.length === 0 ? [0] : usable.map((s) => s.expectedBusyMs(nowMs));
   }
 
   private enqueue(p: Pending): void {

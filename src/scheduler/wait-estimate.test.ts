@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { startAfterMs } from './wait-estimate.js';
+import { expectedRemainingMs, startAfterMs } from './wait-estimate.js';
 
 test('idle executors share queued work evenly', () => {
   assert.equal(startAfterMs([0, 0], 40), 20);
@@ -52,4 +52,13 @@ test('the result never undercuts the fluid bound and always absorbs the queue', 
       assert.ok(before < queued);
     }
   }
+});
+
+test('work within its prediction has the rest left; past it, as long again as it has overrun, at most one prediction', () => {
+  assert.equal(expectedRemainingMs(10, 0), 10);
+  assert.equal(expectedRemainingMs(10, 4), 6);
+  assert.equal(expectedRemainingMs(10, 10), 0);
+  assert.equal(expectedRemainingMs(10, 13), 3);
+  assert.equal(expectedRemainingMs(10, 25), 10);
+  assert.equal(expectedRemainingMs(0, 5), 0);
 });

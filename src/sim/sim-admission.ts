@@ -2,6 +2,7 @@
 // admit(), DeadlineBatcher and AdmissionMargins, over the simulator's state.
 
 import { admit } from '../scheduler/admission.js';
+import { expectedRemainingMs } from '../scheduler/wait-estimate.js';
 import type { SimDeadlineState, SimExecutorState, SimModel, SimRequest } from './sim-entities.js';
 
 /**
@@ -21,13 +22,14 @@ function backlogMs(d: SimDeadlineState, deadlineAtMs: number): number {
 }
 
 /**
- * Predicted ms left of the work `ex` has taken on: the running unit's profiled cost less the time it has run (none
- * once past its prediction), and the rest of its job's segments (EDF finishes a started job first).
+ * Expected ms left of the work `ex` has taken on: the running unit's, from its profiled cost and the time it has run
+ * (expectedRemainingMs, as ExecutorScheduler.expectedBusyMs), and the rest of its job's segments (EDF finishes a
+ * started job first).
  */
 function remainingBusyMs(ex: SimExecutorState, nowMs: number): number {
   const job = ex.running?.instance.job;
   if (ex.running === undefined || job === undefined) return 0;
-  return Math.max(0, job.costMs - (nowMs - ex.startedAtMs)) + (job.segmentsLeft - 1) * job.costMs;
+  return expectedRemainingMs(job.costMs, nowMs - ex.startedAtMs) + (job.segmentsLeft - 1) * job.costMs;
 }
 
 /** Where a model runs, which does not change during a run: its executors and the deadline states sharing them. */

@@ -113,6 +113,18 @@ test('a best-effort stream is never refused or dropped: past its deadline a requ
   assert.ok((m.sloAttainment ?? 1) < 0.9);
 });
 
+test('a full queue on an edf executor rejects at arrival, as the server does', () => {
+  // Best effort at 1.5x capacity: admission never refuses, so only the queue's bound limits the backlog.
+  const streams: WorkloadStream[] = [{ model: 'one', arrival: { kind: 'poisson', ratePerS: 300 }, sloMs: 50, overload: 'best-effort' }];
+  const bounded = model(run(cluster('edf', [{ model: 'one', executors: ['e0'], maxQueueLength: 10 }]), streams), 'one');
+  assertConserved(bounded);
+  assert.equal(bounded.refused, 0);
+  // The executor serves ~200/s of the 300/s: about a third is turned away at the full queue.
+  assert.ok(bounded.rejected > 0.25 * bounded.arrived, `rejected ${bounded.rejected} of ${bounded.arrived}`);
+  const unbounded = model(run(one('edf'), streams), 'one');
+  assert.equal(unbounded.rejected, 0);
+});
+
 test('requests without an SLO are never refused or expired on an edf executor', () => {
   const m = model(run(one('edf'), [{ model: 'one', arrival: { kind: 'poisson', ratePerS: 300 } }]), 'one');
   assertConserved(m);
