@@ -349,8 +349,8 @@ export class VersionRuntime implements Flow {
   }
 
   /**
-   * Expected busy time left on each executor that is up (expectedBusyMs). With none up (a worker restarting) one idle executor stands in:
-   * the request queues and runs once it is back, as admission has always assumed.
+   * Expected busy time left on each executor that is up (expectedBusyMs). With none up (a worker restarting) one idle
+   * executor stands in: the request queues and runs once it is back, as admission has always assumed.
    */
   private executorBusyMs(nowMs: number): number[] {
     const usable = this.o.schedulers.filter((s) => s.usable);

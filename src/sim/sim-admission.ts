@@ -26,7 +26,7 @@ function backlogMs(d: SimDeadlineState, deadlineAtMs: number): number {
  * (expectedRemainingMs, as ExecutorScheduler.expectedBusyMs), and the rest of its job's segments (EDF finishes a
  * started job first).
  */
-function remainingBusyMs(ex: SimExecutorState, nowMs: number): number {
+function expectedBusyMs(ex: SimExecutorState, nowMs: number): number {
   const job = ex.running?.instance.job;
   if (ex.running === undefined || job === undefined) return 0;
   return expectedRemainingMs(job.costMs, nowMs - ex.startedAtMs) + (job.segmentsLeft - 1) * job.costMs;
@@ -61,7 +61,7 @@ function placementOf(m: SimModel): Placement {
  */
 export function admitArrival(m: SimModel, d: SimDeadlineState, r: SimRequest, nowMs: number, bestEffort: boolean): SimAdmission {
   const { executors, sharing } = placementOf(m);
-  const busy = executors.map((ex) => remainingBusyMs(ex, nowMs));
+  const busy = executors.map((ex) => expectedBusyMs(ex, nowMs));
   let aheadMs = 0;
   for (const other of sharing) aheadMs += backlogMs(other, r.deadlineAtMs);
   const startsAtOnce = aheadMs === 0 && executors.some((ex) => ex.running === undefined);
