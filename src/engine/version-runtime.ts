@@ -8,6 +8,7 @@ import type { Tensor } from '../core/tensor.js';
 import { type RunOptions, supportsSegments } from '../executor/executor.js';
 import { admit } from '../scheduler/admission.js';
 import { AdmissionMargins } from '../scheduler/admission-margins.js';
+import { backlogAsBatchesMs, delayAfter, slackAfterMs } from '../scheduler/admitted-queue.js';
 import { RecentLeast } from '../scheduler/reservation.js';
 import { startAfterMs } from '../scheduler/wait-estimate.js';
 import type { BatchItem, Batcher } from '../scheduler/batcher.js';
@@ -203,13 +204,7 @@ export class VersionRuntime implements Flow {
 
   /** Predicted executor-ms of this version's queued work (split into full batches). */
   backlogMs(deadlineAtMs = Infinity): number {
-    let rows = 0;
-    for (const p of this.queued) if (p.deadlineAtMs <= deadlineAtMs) rows += p.rows;
-    if (rows === 0) return 0;
-    const maxB = Math.max(1, this.o.maxBatchSize);
-    const full = Math.floor(rows / maxB);
-    const rest = rows - full * maxB;
-    return full * this.predictBatchMs(maxB) + (rest > 0 ? this.predictBatchMs(rest) : 0);
+    return backlogAsBatchesMs(this.queued, deadlineAtMs, this.o.maxBatchSize, (rows) => this.predictBatchMs(rows));
   }
 
   infer(req: InferRequest, ctx: InferContext = defaultContext()): Promise<InferResponse> {
@@ -291,13 +286,8 @@ export class VersionRuntime implements Flow {
   }
 
   slackAfterMs(deadlineAtMs: number): number {
-    let least = Infinity;
-    for (const p of this.queued) {
-      // Requests not admitted on a prediction (best effort) have no promise to keep; demoted ones have deadline Infinity.
-      if (p.admitted === undefined || p.deadlineAtMs <= deadlineAtMs) continue;
-      least = Math.min(least, p.deadlineAtMs - p.admitted.doneAtMs - p.admitted.marginMs);
-    }
-    return least;
+    // Requests not admitted on a prediction (best effort) have no promise to keep; demoted ones have deadline Infinity.
+    return slackAfterMs(this.queued, deadlineAtMs);
   }
 
   budgetMs(nowMs: number): number {
@@ -305,7 +295,7 @@ export class VersionRuntime implements Flow {
   }
 
   delayAfter(deadlineAtMs: number, delayMs: number): void {
-    for (const p of this.queued) if (p.admitted !== undefined && p.deadlineAtMs > deadlineAtMs) p.admitted.doneAtMs += delayMs;
+    delayAfter(this.queued, deadlineAtMs, delayMs);
   }
 
   /** The flows on this version's executors (itself included): the queues a request admitted here can overtake. */

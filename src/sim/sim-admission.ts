@@ -2,6 +2,7 @@
 // admit(), DeadlineBatcher and AdmissionMargins, over the simulator's state.
 
 import { admit } from '../scheduler/admission.js';
+import { backlogAsBatchesMs, delayAfter, slackAfterMs } from '../scheduler/admitted-queue.js';
 import { expectedRemainingMs } from '../scheduler/wait-estimate.js';
 import type { SimDeadlineState, SimExecutorState, SimModel, SimRequest } from './sim-entities.js';
 
@@ -10,16 +11,6 @@ import type { SimDeadlineState, SimExecutorState, SimModel, SimRequest } from '.
  * deadline) or 'reject'.
  */
 export type SimAdmission = 'admit' | 'best-effort' | 'reject';
-
-/** Predicted executor-ms of the model's queued work due at or before `deadlineAtMs`, as full batches (VersionRuntime.backlogMs). */
-function backlogMs(d: SimDeadlineState, deadlineAtMs: number): number {
-  let rows = 0;
-  for (const r of d.queued) if (r.deadlineAtMs <= deadlineAtMs) rows += r.rows;
-  if (rows === 0) return 0;
-  const full = Math.floor(rows / d.maxBatchSize);
-  const rest = rows - full * d.maxBatchSize;
-  return full * d.predictMs(d.maxBatchSize) + (rest > 0 ? d.predictMs(rest) : 0);
-}
 
 /**
  * Expected ms left of the work `ex` has taken on: the running unit's, from its profiled cost and the time it has run
@@ -63,14 +54,14 @@ export function admitArrival(m: SimModel, d: SimDeadlineState, r: SimRequest, no
   const { executors, sharing } = placementOf(m);
   const busy = executors.map((ex) => expectedBusyMs(ex, nowMs));
   let aheadMs = 0;
-  for (const other of sharing) aheadMs += backlogMs(other, r.deadlineAtMs);
+  for (const other of sharing) aheadMs += backlogAsBatchesMs(other.queued, r.deadlineAtMs, other.maxBatchSize, other.predictMs);
   const startsAtOnce = aheadMs === 0 && executors.some((ex) => ex.running === undefined);
   const budgetMs = r.deadlineAtMs - nowMs;
   const marginMs = d.margins.marginMs(nowMs, budgetMs, startsAtOnce);
   const serviceMs = d.predictMs(r.rows);
   const delayBehindMs = serviceMs / busy.length;
   let slackBehindMs = Infinity;
-  for (const other of sharing) slackBehindMs = Math.min(slackBehindMs, slackAfterMs(other, r.deadlineAtMs));
+  for (const other of sharing) slackBehindMs = Math.min(slackBehindMs, slackAfterMs(other.queued, r.deadlineAtMs));
   const decision = admit({
     nowMs,
     deadlineAtMs: r.deadlineAtMs,
@@ -91,23 +82,8 @@ export function admitArrival(m: SimModel, d: SimDeadlineState, r: SimRequest, no
     return 'best-effort';
   }
   r.admitted = { doneAtMs: decision.predictedCompletionMs - marginMs, budgetMs, marginMs, startsAtOnce };
-  for (const other of sharing) delayAfter(other, r.deadlineAtMs, delayBehindMs);
+  for (const other of sharing) delayAfter(other.queued, r.deadlineAtMs, delayBehindMs);
   return 'admit';
-}
-
-/** Least slack among the queued admitted requests due after `deadlineAtMs` (VersionRuntime.slackAfterMs). */
-function slackAfterMs(d: SimDeadlineState, deadlineAtMs: number): number {
-  let least = Infinity;
-  for (const r of d.queued) {
-    if (r.admitted === undefined || r.deadlineAtMs <= deadlineAtMs) continue;
-    least = Math.min(least, r.deadlineAtMs - r.admitted.doneAtMs - r.admitted.marginMs);
-  }
-  return least;
-}
-
-/** A request due at `deadlineAtMs` overtook the queued admitted ones due later: each finishes `delayMs` later. */
-function delayAfter(d: SimDeadlineState, deadlineAtMs: number, delayMs: number): void {
-  for (const r of d.queued) if (r.admitted !== undefined && r.deadlineAtMs > deadlineAtMs) r.admitted.doneAtMs += delayMs;
 }
 
 /** A request finished at `nowMs`: if it was admitted on a prediction, its lateness against it is learned. */

@@ -1,5 +1,6 @@
 // Workload description for the simulator (JSON-serialisable): request streams per app and model, each with an arrival process.
 
+import type { OverloadPolicy } from '../core/app.js';
 import { type NumberRule, asArray, asNumber, asObject, asOneOf, asString, invalid, onlyKeys } from './input-fields.js';
 
 export type ArrivalProcess =
@@ -31,7 +32,7 @@ export interface WorkloadStream {
    * 'reject' refuses it at arrival, 'best-effort' queues it behind every request that can still make its deadline
    * (an app's overload policy). Default 'reject'.
    */
-  readonly overload?: 'reject' | 'best-effort';
+  readonly overload?: OverloadPolicy;
   /** The stream sends nothing before this time, ms; default 0. */
   readonly startMs?: number;
   /** The stream sends nothing at or after this time, ms; default: the end of the run. */
@@ -72,7 +73,7 @@ function parseStream(value: unknown, path: string): WorkloadStream {
     arrival: parseArrival(o['arrival'], `${path}.arrival`),
     ...(rows === undefined ? {} : { rows }),
     ...(sloMs === undefined ? {} : { sloMs }),
-    ...(o['overload'] === undefined ? {} : { overload: asOneOf(o['overload'], `${path}.overload`, ['reject', 'best-effort'] as const) }),
+    ...(o['overload'] === undefined ? {} : { overload: asOneOf(o['overload'], `${path}.overload`, ['reject', 'best-effort'] as const satisfies readonly OverloadPolicy[]) }),
     ...(startMs === undefined ? {} : { startMs }),
     ...(endMs === undefined ? {} : { endMs }),
   };
