@@ -74,7 +74,6 @@ export class AdmissionMargin {
   /** The same errors in ascending order, kept so that a quantile is a lookup, not a sort per admission. */
   private readonly sorted: number[] = [];
   private fresh = 0;
-  private cached = 0;
   private cachedRecurring = 0;
   private cachedOverloaded = 0;
   private readonly horizonMs: number;
@@ -137,13 +136,8 @@ export class AdmissionMargin {
     const at = (q: number): number => Math.max(0, sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] as number);
     // While refusals are free, a few errors are enough: minSamples guards light loads, where a refusal costs a request.
     this.cachedOverloaded = sorted.length > 0 ? at(this.overloadedQuantile) : 0;
-    if (this.errors.length < this.minSamples) {
-      this.cached = 0;
-      this.cachedRecurring = 0;
-      return;
-    }
-    this.cached = at(this.quantile);
-    this.cachedRecurring = Math.min(this.cached, Math.max(0, this.recurringMs()));
+    // Otherwise the quantile, capped at the lateness that recurs; nothing below minSamples errors.
+    this.cachedRecurring = this.errors.length < this.minSamples ? 0 : Math.min(at(this.quantile), Math.max(0, this.recurringMs()));
   }
 
   /** Removes one occurrence of `errorMs` from the sorted copy. */
