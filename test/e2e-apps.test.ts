@@ -1,6 +1,8 @@
 // End to end with API keys: tenants, apps, app and task inference over HTTP and gRPC, isolation between tenants.
 
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { Agent, type IncomingMessage, request as httpRequest } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { type Client, Metadata, type ServiceError, credentials, makeGenericClientConstructor } from '@grpc/grpc-js';
 import { inferenceServiceDefinition } from '../src/frontend/grpc/inference-proto.js';
@@ -134,7 +136,7 @@ describe('apps and tenants end to end (auth on)', () => {
 });
 
 describe('admission control end to end (auth off)', () => {
-  const repo = new TempRepository('tessera-e2e-admission-').addModel('add', buildTinyAdd(), { configYaml: 'max_batch_size: 8\n' });
+  const repo = new TempRepository('tessera-e2e-admission-').addModel('add', buildTinyAdd(), { configYaml: 'task: adding\nmax_batch_size: 8\n' });
   let e2e: E2eServer;
 
   before(async () => {
@@ -153,6 +155,35 @@ describe('admission control end to end (auth off)', () => {
     assert.equal(res.status, 429, JSON.stringify(res.body));
     assert.match(String(res.body['error']), /admission/);
     assert.ok(Number(res.headers.get('retry-after')) >= 1);
+  });
+
+  it('refuses an app request that cannot be admitted before its body arrives, and the connection serves on', async () => {
+    const put = await http(e2e.url, 'PUT', '/v2/apps/rushed', undefined, { task: 'adding', slo: { latency_ms: 0.001 } });
+    assert.equal(put.status, 201, JSON.stringify(put.body));
+    for (let i = 0; i < 3; i++) assert.equal((await http(e2e.url, 'POST', '/v2/models/add/infer', undefined, tinyAddRequest(1, 0, 1))).status, 200);
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const body = Buffer.alloc(256 * 1024, 0x20);
+      const req = httpRequest(`${e2e.url}/v2/apps/rushed/infer`, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': String(body.byteLength) } });
+      req.write(body.subarray(0, 1024));
+      // The answer comes while 255 KiB of the body are still unsent: the refusal did not wait for the body.
+      const [res] = (await once(req, 'response', { signal: AbortSignal.timeout(5000) })) as [IncomingMessage];
+      assert.equal(res.statusCode, 429);
+      assert.ok(Number(res.headers['retry-after']) >= 1);
+      req.end(body.subarray(1024));
+      const chunks: Buffer[] = [];
+      for await (const c of res) chunks.push(c as Buffer);
+      assert.match(String((JSON.parse(Buffer.concat(chunks).toString('utf8')) as Json)['error']), /admission control/);
+      // The rest of the body is read and dropped; the same keep-alive connection answers the next request.
+      const next = httpRequest(`${e2e.url}/v2/health/ready`, { agent });
+      next.end();
+      const [res2] = (await once(next, 'response')) as [IncomingMessage];
+      res2.resume();
+      assert.equal(res2.statusCode, 200);
+      assert.equal(next.reusedSocket, true);
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('rejects a malformed priority parameter with 400 naming it', async () => {

@@ -31,6 +31,10 @@ class FakeEngine implements EngineApi {
     return this.infer({ ...request, model: task });
   }
 
+  refuseAppEarly(): undefined {
+    return undefined;
+  }
+
   lastRequest: InferRequest | undefined;
   readonly loaded = new Set(['add', 'identity', 'broken']);
   readonly known = new Set(['add', 'identity', 'broken', 'cold']);

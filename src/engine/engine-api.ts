@@ -1,5 +1,6 @@
 // The one API front ends, the CLI and benchmarks call. Front ends never reach past it into internals.
 
+import type { ServingError } from '../core/errors.js';
 import type { ModelProfile } from '../profiler/profile.js';
 import type {
   InferRequest,
@@ -28,6 +29,12 @@ export interface EngineApi {
   infer(request: InferRequest, context?: InferContext): Promise<InferResponse>;
   /** A request to a registered app of `tenant` (NOT_FOUND for an unknown app or another tenant's app). */
   inferApp(tenant: string, app: string, request: Omit<InferRequest, 'model'>): Promise<InferResponse>;
+  /**
+   * Before an app request's body is read: the admission refusal (RESOURCE_EXHAUSTED) it would get whatever the body
+   * holds, or undefined to read the body and decide in full. Lets the front end refuse under overload without reading
+   * and decoding bodies it would throw away.
+   */
+  refuseAppEarly(tenant: string, app: string): ServingError | undefined;
   /** A model-less request to a task; `tessera.slo_ms` and `tessera.min_accuracy` parameters state what it needs. */
   inferTask(task: string, request: Omit<InferRequest, 'model'>, options?: TaskInferOptions): Promise<InferResponse>;
   repositoryIndex(readyOnly: boolean): RepositoryIndexEntry[];

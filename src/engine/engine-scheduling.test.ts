@@ -11,6 +11,7 @@ import type { Executor, LoadSpec, LoadedSession, RunResult } from '../executor/e
 import { DEFAULT_VERSION_POLICY, type ModelConfig } from '../repository/model-config.js';
 import type { RepositoryModel } from '../repository/model-repository.js';
 import type { AdmissionMarginsOptions } from '../scheduler/admission-margins.js';
+import { requestDone } from './channels.js';
 import { Engine, type EngineLogger } from './engine.js';
 import type { ExecutorChange, ExecutorPool } from './executor-pool.js';
 import { schedulingPolicy } from './scheduling-policy.js';
@@ -192,6 +193,47 @@ test('a task request is answered by a variant that meets the accuracy floor, and
     (e: unknown) => e instanceof ServingError && e.code === 'NOT_FOUND' && /cls/.test(e.message),
   );
   await assert.rejects(engine.inferTask('nope', { inputs: req('x').inputs }), (e: unknown) => e instanceof ServingError && e.code === 'NOT_FOUND');
+});
+
+test('an app request that no body could get admitted is refused before its body, once, and others are let through', async () => {
+  const tight = app({ name: 'tight', task: 'cls', slo: { percentile: 99, latencyMs: 20 } });
+  const apps = [
+    tight,
+    app({ name: 'loose', task: 'cls', slo: { percentile: 99, latencyMs: 1000 } }),
+    app({ name: 'patient', task: 'cls', slo: { percentile: 99, latencyMs: 20 }, overload: 'best-effort' }),
+    app({ name: 'fixed', model: 'slow', slo: { percentile: 99, latencyMs: 20 } }),
+  ];
+  const engine = await makeEngine([model('slow', { task: 'cls', declaredAccuracy: 0.9 })], new SlowExecutor('w0', { slow: 40 }), 'tessera', apps);
+  assert.equal(engine.refuseAppEarly('t1', 'tight'), undefined, 'no prediction yet: let through');
+  await engine.infer(req('slow')); // a run takes ~40 ms
+  const seen: { outcome?: string; reason?: string; app?: string }[] = [];
+  const listen = (m: unknown): void => void seen.push(m as { outcome?: string; reason?: string; app?: string });
+  requestDone.subscribe(listen);
+  try {
+    const early = engine.refuseAppEarly('t1', 'tight');
+    assert.ok(early instanceof ServingError && early.code === 'RESOURCE_EXHAUSTED' && /admission/.test(early.message) && (early.retryAfterMs ?? 0) >= 1, String(early));
+    assert.deepEqual(
+      seen.map((e) => [e.outcome, e.reason, e.app]),
+      [['RESOURCE_EXHAUSTED', 'admission', 'tight']],
+      'the refusal is counted once, as the full check counts it',
+    );
+    // The full check, given the body, agrees.
+    await assert.rejects(engine.inferApp('t1', 'tight', { inputs: req('x').inputs }), (e: unknown) => e instanceof ServingError && e.code === 'RESOURCE_EXHAUSTED');
+  } finally {
+    requestDone.unsubscribe(listen);
+  }
+  // Decided with the body: an SLO that can be met, best-effort overload, a fixed-model app, an unknown or other tenant's app.
+  assert.equal(engine.refuseAppEarly('t1', 'loose'), undefined);
+  assert.equal(engine.refuseAppEarly('t1', 'patient'), undefined);
+  assert.equal(engine.refuseAppEarly('t1', 'fixed'), undefined);
+  assert.equal(engine.refuseAppEarly('t1', 'nope'), undefined);
+  assert.equal(engine.refuseAppEarly('t2', 'tight'), undefined);
+});
+
+test('without admission control (fifo) nothing is refused before the body', async () => {
+  const engine = await makeEngine([model('slow', { task: 'cls' })], new SlowExecutor('w0', { slow: 40 }), 'fifo', [app({ name: 'tight', task: 'cls', slo: { percentile: 99, latencyMs: 20 } })]);
+  await engine.infer(req('slow'));
+  assert.equal(engine.refuseAppEarly('t1', 'tight'), undefined);
 });
 
 /** Reports 1 ms of compute for model 'small' whatever its runs take: its requests finish later than predicted. */

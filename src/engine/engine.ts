@@ -40,7 +40,7 @@ import type { ExecutorPool } from './executor-pool.js';
 import { ExecutorScheduler, ReservationGroup } from './executor-scheduler.js';
 import { ModelStats } from './model-stats.js';
 import { type ModelSignature, modelSignature } from './model-signature.js';
-import { type InferContext, contextFromParameters, defaultContext, minAccuracyFromParameters } from './request-context.js';
+import { type InferContext, appContext, contextFromParameters, defaultContext, minAccuracyFromParameters } from './request-context.js';
 import { type SchedulingPolicy, schedulingPolicy, segmentQuantumOf } from './scheduling-policy.js';
 import { type PendingRequest, VersionRuntime } from './version-runtime.js';
 
@@ -125,6 +125,16 @@ interface SharedContention {
   readonly slowdown: SharedSlowdown;
   readonly margins: AdmissionMargins;
 }
+
+/** What the router makes of a task request (Engine.chooseVariant). */
+type VariantChoice =
+  | { readonly kind: 'route'; readonly model: string; readonly version: string }
+  /** No variant of the task is ready, or the task is unknown. */
+  | { readonly kind: 'unavailable'; readonly error: ServingError }
+  /** No variant meets the accuracy floor. */
+  | { readonly kind: 'no-variant'; readonly error: ServingError }
+  /** Admission control: no variant can answer within the deadline. */
+  | { readonly kind: 'refused'; readonly error: ServingError; readonly runtime: VersionRuntime | undefined; readonly atMs: number };
 
 interface LoadedVersion {
   readonly runtime: VersionRuntime;
@@ -272,16 +282,7 @@ export class Engine implements EngineApi {
     const now = this.o.clock.nowMs();
     let ctx: InferContext;
     try {
-      ctx = contextFromParameters(request.parameters, now, {
-        deadlineAtMs: now + app.slo.latencyMs,
-        priority: app.priority,
-        tenant: app.tenant,
-        tenantWeight: this.o.apps?.tenantWeight(app.tenant) ?? 1,
-        weight: app.weight,
-        sloMs: app.slo.latencyMs,
-        overload: app.overload,
-        app: app.name,
-      });
+      ctx = contextFromParameters(request.parameters, now, appContext(app, now, this.o.apps?.tenantWeight(app.tenant) ?? 1));
     } catch (e) {
       return Promise.reject(toServingError(e));
     }
@@ -289,6 +290,22 @@ export class Engine implements EngineApi {
       return this.infer({ ...request, model: app.model, ...(app.version === undefined ? {} : { version: app.version }) }, ctx);
     }
     return this.routeAndInfer(app.task as string, app.minAccuracy, request, ctx);
+  }
+
+  /**
+   * The admission refusal an app request gets whatever its body holds, decided before the body is read: the router's
+   * check on the app's own deadline for one row. A body can only tighten the deadline (`timeout`, `tessera.slo_ms`)
+   * or add rows, so a request refused here would be refused after reading it as well; undefined lets it through to
+   * the full check. Only task apps with the reject policy are decided early (a fixed-model app's admission happens
+   * in its version's queue).
+   */
+  refuseAppEarly(tenant: string, appName: string): ServingError | undefined {
+    if (this.draining || !this.policy.admission) return undefined;
+    const app = this.o.apps?.get(tenant, appName);
+    if (app === undefined || app.task === undefined || app.overload !== 'reject') return undefined;
+    const ctx = appContext(app, this.o.clock.nowMs(), this.o.apps?.tenantWeight(app.tenant) ?? 1);
+    const c = this.chooseVariant(app.task, app.minAccuracy, 1, ctx);
+    return c.kind === 'refused' ? this.settle(c, ctx) : undefined;
   }
 
   /** Refuses an app whose model or task the repository does not have (INVALID_ARGUMENT naming it). */
@@ -345,31 +362,46 @@ export class Engine implements EngineApi {
   }
 
   private routeAndInfer(task: string, minAccuracy: number, request: Omit<InferRequest, 'model'>, ctx: InferContext): Promise<InferResponse> {
+    const c = this.chooseVariant(task, minAccuracy, Math.max(1, request.inputs[0]?.shape[0] ?? 1), ctx);
+    if (c.kind !== 'route') return Promise.reject(this.settle(c, ctx));
+    return this.infer({ ...request, model: c.model, version: c.version }, ctx);
+  }
+
+  /** The router's variant for a request of `rows` rows, or why it gets none; no side effects (see settle). */
+  private chooseVariant(task: string, minAccuracy: number, rows: number, ctx: InferContext): VariantChoice {
     const candidates = this.taskCandidates(task, ctx.deadlineAtMs);
     if (candidates.length === 0) {
       const known = [...this.models.values()].some((m) => m.config.task === task);
-      return Promise.reject(new ServingError(known ? 'UNAVAILABLE' : 'NOT_FOUND', known ? `no variant of task '${task}' is ready` : `unknown task '${task}'`));
+      return { kind: 'unavailable', error: new ServingError(known ? 'UNAVAILABLE' : 'NOT_FOUND', known ? `no variant of task '${task}' is ready` : `unknown task '${task}'`) };
     }
     const now = this.o.clock.nowMs();
     const budgetMs = Number.isFinite(ctx.deadlineAtMs) ? ctx.deadlineAtMs - now : Number.MAX_SAFE_INTEGER;
-    const rows = Math.max(1, request.inputs[0]?.shape[0] ?? 1);
     const d = this.router.route({ task, budgetMs, minAccuracy, rows }, candidates);
-    if (d.kind === 'none') {
-      this.publishReject(ctx, 'NOT_FOUND', 'accuracy');
-      return Promise.reject(new ServingError('NOT_FOUND', `no variant of task '${task}' meets the request: ${d.reason}`));
-    }
+    if (d.kind === 'none') return { kind: 'no-variant', error: new ServingError('NOT_FOUND', `no variant of task '${task}' meets the request: ${d.reason}`) };
     // Only a prediction can justify a reject: with no profile or observation yet, the request is let through.
     const chosen = candidates.find((c) => c.model === d.model && c.version === d.version);
     const known = chosen?.predictBatchMs !== undefined;
     if (!d.meetsSlo && known && this.policy.admission && ctx.overload === 'reject' && Number.isFinite(budgetMs)) {
       const retryAfterMs = Math.max(1, Math.ceil(d.predictedMs - budgetMs));
-      this.loaded.get(d.model)?.get(Number(d.version))?.runtime.noteRefused(now);
-      this.publishReject(ctx, 'RESOURCE_EXHAUSTED', 'admission');
-      return Promise.reject(
-        new ServingError('RESOURCE_EXHAUSTED', `request rejected by admission control: no variant of task '${task}' can answer within ${budgetMs.toFixed(1)} ms (best predicted ${d.predictedMs.toFixed(1)} ms by ${d.model})`, { retryAfterMs }),
-      );
+      return {
+        kind: 'refused',
+        error: new ServingError('RESOURCE_EXHAUSTED', `request rejected by admission control: no variant of task '${task}' can answer within ${budgetMs.toFixed(1)} ms (best predicted ${d.predictedMs.toFixed(1)} ms by ${d.model})`, { retryAfterMs }),
+        runtime: this.loaded.get(d.model)?.get(Number(d.version))?.runtime,
+        atMs: now,
+      };
     }
-    return this.infer({ ...request, model: d.model, version: d.version }, ctx);
+    return { kind: 'route', model: d.model, version: d.version };
+  }
+
+  /** Counts a choice that answers no variant (a refusal tells the chosen version it is overloaded) and gives its error. */
+  private settle(c: Exclude<VariantChoice, { kind: 'route' }>, ctx: InferContext): ServingError {
+    if (c.kind === 'refused') {
+      c.runtime?.noteRefused(c.atMs);
+      this.publishReject(ctx, 'RESOURCE_EXHAUSTED', 'admission');
+    } else if (c.kind === 'no-variant') {
+      this.publishReject(ctx, 'NOT_FOUND', 'accuracy');
+    }
+    return c.error;
   }
 
   private publishReject(ctx: InferContext, outcome: string, reason: string): void {

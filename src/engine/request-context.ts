@@ -1,6 +1,6 @@
 // Per-request scheduling context: deadline, priority and the tenant/app shares a request is charged to.
 
-import type { OverloadPolicy } from '../core/app.js';
+import type { AppSpec, OverloadPolicy } from '../core/app.js';
 import { DEFAULT_TENANT } from '../core/app.js';
 import { ServingError } from '../core/errors.js';
 import type { Parameters } from '../core/inference.js';
@@ -33,6 +33,20 @@ export function defaultContext(): InferContext {
     weight: 1,
     sloMs: Infinity,
     overload: 'reject',
+  };
+}
+
+/** Context of a request to `app` arriving at `nowMs`: the app's SLO from now, its class, weights and overload policy. */
+export function appContext(app: AppSpec, nowMs: number, tenantWeight: number): InferContext {
+  return {
+    deadlineAtMs: nowMs + app.slo.latencyMs,
+    priority: app.priority,
+    tenant: app.tenant,
+    tenantWeight,
+    weight: app.weight,
+    sloMs: app.slo.latencyMs,
+    overload: app.overload,
+    app: app.name,
   };
 }
 

@@ -138,7 +138,18 @@ export function buildHttpServer(engine: EngineApi, o: HttpServerOptions) {
     }
     return reply.send(encoded.body);
   };
-  app.post('/v2/apps/:app/infer', inferApp);
+  // Under overload most app requests are refused: decide that before their (often large) bodies are read and copied.
+  app.post<{ Params: { app: string } }>(
+    '/v2/apps/:app/infer',
+    {
+      preParsing: (req, _reply, payload, done) => {
+        const refusal = engine.refuseAppEarly(callerTenant(req), req.params.app);
+        if (refusal === undefined) done(null, payload);
+        else done(refusal);
+      },
+    },
+    inferApp,
+  );
   app.post('/v2/tasks/:task/infer', inferTask);
   app.post('/v2/models/:model/infer', infer);
   app.post('/v2/models/:model/versions/:version/infer', infer);
