@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { childPids } from './proc-stats.js';
-import { HEAP_NODE_FLAGS } from '../../src/core/heap-flags.js';
+import { FRONT_END_NODE_FLAGS } from '../../src/core/heap-flags.js';
 
 /** One JSON log line of the server (pino). */
 export interface LogEntry {
@@ -49,7 +49,7 @@ async function stopChild(child: ChildProcess): Promise<void> {
 
 /** `args` follow `serve --host 127.0.0.1 --http-port 0 --no-profile`; benchmarks never profile in the background. */
 export async function startServeProcess(args: readonly string[]): Promise<ServeProcess> {
-  const argv = [...HEAP_NODE_FLAGS, fileURLToPath(CLI_MAIN), 'serve', '--host', '127.0.0.1', '--http-port', '0', '--no-profile', ...args];
+  const argv = [...FRONT_END_NODE_FLAGS, fileURLToPath(CLI_MAIN), 'serve', '--host', '127.0.0.1', '--http-port', '0', '--no-profile', ...args];
   const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
   const tail: string[] = [];
   const logs: LogEntry[] = [];

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --initial-old-space-size=64
+#!/usr/bin/env -S node --initial-old-space-size=256
 // The `tessera` command line: serve, zoo, infer, profile, sim, app, tenant, bench.
 
 import { Command, InvalidArgumentError, Option } from 'commander';

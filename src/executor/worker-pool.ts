@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { ServingError } from '../core/errors.js';
 import { POOL_DEFAULTS, type ResolvedPoolOptions, type WorkerPoolEvents, type WorkerPoolOptions, type WorkerState } from './pool/pool-options.js';
 import { PooledWorker } from './pool/pooled-worker.js';
-import { HEAP_NODE_FLAGS } from '../core/heap-flags.js';
+import { WORKER_NODE_FLAGS } from '../core/heap-flags.js';
 
 export type { WorkerPoolEvents, WorkerPoolOptions, WorkerState } from './pool/pool-options.js';
 export { PooledWorker } from './pool/pooled-worker.js';
@@ -36,7 +36,7 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
     const resolved: ResolvedPoolOptions = {
       ...POOL_DEFAULTS,
       workerScript: DEFAULT_WORKER_SCRIPT,
-      execArgv: HEAP_NODE_FLAGS,
+      execArgv: WORKER_NODE_FLAGS,
       ...options,
     };
     mkdirSync(resolved.runDir, { recursive: true });

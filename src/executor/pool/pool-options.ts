@@ -14,7 +14,7 @@ export interface WorkerPoolOptions {
   readonly runDir: string;
   /** Compiled worker entry; default: worker-main.js beside the pool. */
   readonly workerScript?: string;
-  /** Node flags for the workers; default HEAP_NODE_FLAGS (a test runner's flags are not inherited). */
+  /** Node flags for the workers; default WORKER_NODE_FLAGS (a test runner's flags are not inherited). */
   readonly execArgv?: readonly string[];
   /** Niceness given to each worker process when it starts, 0-19 (0: left as this process's; default 0). */
   readonly nice?: number;
