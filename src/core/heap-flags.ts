@@ -13,8 +13,9 @@
  *   2.5 ms and full collections from ~40 to 1 in 12 s.
  * - At 3x capacity (~400 requests/s, most of them ~600 KB image bodies, most refused) 64 MB still meant ~5 full
  *   collections a second (1.4 s of collector time in 20 s). 256 MB: ~0.5 a second (0.15 s); front-end CPU 0.40-0.45
- *   -> 0.24 of a core (with app requests refused before their bodies, src/frontend/http), peak RSS 160 -> 185 MiB. Three 60 s runs each: admitted attainment 97.1/96.8/98.1% -> 98.1/97.5/98.1%
- *   (512 MB: 97.9/98.3/98.7%, the same number of collections).
+ *   -> 0.24 of a core (with app requests refused before their bodies, src/frontend/http), peak RSS 160 -> 185 MiB.
+ *   Three 60 s runs each: admitted attainment 97.1/96.8/98.1% -> 98.1/97.5/98.1% (512 MB: 97.9/98.3/98.7%, the same
+ *   number of collections).
  *
  * Workers keep 64 MB: one request at a time reaches each, and at 3x they ran 2 full collections in 20 s.
  * Flags can only be set when a process starts (v8.setFlagsFromString is too late for heap sizing), so they are passed
