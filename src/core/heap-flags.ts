@@ -15,7 +15,8 @@
  *   collections a second (1.4 s of collector time in 20 s). 256 MB: ~0.5 a second (0.15 s); front-end CPU 0.40-0.45
  *   -> 0.24 of a core (with app requests refused before their bodies, src/frontend/http), peak RSS 160 -> 185 MiB.
  *   Three 60 s runs each: admitted attainment 97.1/96.8/98.1% -> 98.1/97.5/98.1% (512 MB: 97.9/98.3/98.7%, the same
- *   number of collections).
+ *   number of collections). The price: more garbage between collections. bench:overhead's front-end peak (3 MB JSON
+ *   ResNet-50 bodies at concurrency 8) was 325 MiB, against 213 MiB in its run before any of these flags.
  *
  * Workers keep 64 MB: one request at a time reaches each, and at 3x they ran 2 full collections in 20 s.
  * Flags can only be set when a process starts (v8.setFlagsFromString is too late for heap sizing), so they are passed
