@@ -196,9 +196,8 @@ test('a task request is answered by a variant that meets the accuracy floor, and
 });
 
 test('an app request that no body could get admitted is refused before its body, once, and others are let through', async () => {
-  const tight = app({ name: 'tight', task: 'cls', slo: { percentile: 99, latencyMs: 20 } });
   const apps = [
-    tight,
+    app({ name: 'tight', task: 'cls', slo: { percentile: 99, latencyMs: 20 } }),
     app({ name: 'loose', task: 'cls', slo: { percentile: 99, latencyMs: 1000 } }),
     app({ name: 'patient', task: 'cls', slo: { percentile: 99, latencyMs: 20 }, overload: 'best-effort' }),
     app({ name: 'fixed', model: 'slow', slo: { percentile: 99, latencyMs: 20 } }),
