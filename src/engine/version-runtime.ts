@@ -286,7 +286,6 @@ export class VersionRuntime implements Flow {
   }
 
   slackAfterMs(deadlineAtMs: number): number {
-    // Requests not admitted on a prediction (best effort) have no promise to keep; demoted ones have deadline Infinity.
     return slackAfterMs(this.queued, deadlineAtMs);
   }
 

@@ -22,7 +22,8 @@ export function backlogAsBatchesMs(queued: Iterable<QueuedAdmission>, deadlineAt
 
 /**
  * Least slack (deadline − predicted completion − margin) among the queued requests admitted on a prediction and due
- * after `deadlineAtMs`: how much a request due then may delay them. Infinity when there are none.
+ * after `deadlineAtMs`: how much a request due then may delay them. Infinity when there are none. Requests not
+ * admitted on a prediction (best effort) have no promise to keep; demoted ones have deadline Infinity.
  */
 export function slackAfterMs(queued: Iterable<QueuedAdmission>, deadlineAtMs: number): number {
   let least = Infinity;
